@@ -1,0 +1,7 @@
+//! linkscreen: an offline classifier of fake professional-network profiles.
+//!
+//! See `ARCHITECTURE.md` for the bird's-eye view. The library holds everything but argument
+//! parsing and printing, which live in the `linkscreen` binary.
+
+pub mod normalize;
+pub mod profile;
