@@ -5,3 +5,5 @@
 
 pub mod normalize;
 pub mod profile;
+pub mod rules;
+pub mod score;

@@ -1,1 +1,16 @@
-fn main() {}
+//! The `linkscreen` command line. Everything but argument parsing and printing lives in the
+//! library; see `cli/` for the commands.
+
+mod cli;
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    match cli::run() {
+        Ok(status) => status.exit_code(),
+        Err(err) => {
+            eprintln!("linkscreen: error: {err:#}");
+            cli::Status::Fatal.exit_code()
+        }
+    }
+}

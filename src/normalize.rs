@@ -217,6 +217,8 @@ pub fn normalize(input: &str) -> Normalized {
                 'ß' => folded.extend(['s', 's']),
                 'æ' => folded.extend(['a', 'e']),
                 'œ' => folded.extend(['o', 'e']),
+                '\u{2018}' | '\u{2019}' | '\u{02BC}' | '\u{2032}' => folded.push('\''),
+                '\u{2010}'..='\u{2015}' | '\u{2212}' => folded.push('-'),
                 c if is_latin_letter(c) && !c.is_ascii() => {
                     decompose_canonical(c, |d| {
                         if !('\u{0300}'..='\u{036F}').contains(&d) {

@@ -1,0 +1,118 @@
+//! Argument parsing and dispatch. Each command lives in its own module with its `Args` struct,
+//! which is validated once into settings before any work starts.
+//!
+//! Exit codes (documented in the README): 0 success; 1 some input lines were rejected (the
+//! others were processed); 2 usage or fatal error; 130 interrupted.
+
+mod data;
+mod eval;
+mod output;
+mod rules;
+mod score;
+mod synth;
+mod train;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// How a run ended, mapped to the documented exit codes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// Everything was processed.
+    Success,
+    /// Some input lines were rejected; the others were processed.
+    Rejected,
+    /// Usage error or fatal error.
+    Fatal,
+    /// Interrupted (SIGINT) before the input was finished.
+    Interrupted,
+}
+
+impl Status {
+    pub fn exit_code(self) -> ExitCode {
+        ExitCode::from(match self {
+            Status::Success => 0,
+            Status::Rejected => 1,
+            Status::Fatal => 2,
+            Status::Interrupted => 130,
+        })
+    }
+}
+
+const ABOUT: &str = "Offline screening of professional-network profiles for fake personas \
+(state recruiters, fake headhunters, think-tank and academic covers, job fraud).";
+
+const EXAMPLES: &str = "\
+Examples:
+  linkscreen score datasets/examples/profiles.jsonl --format table
+  linkscreen check incoming.jsonl
+  linkscreen explain datasets/examples/profiles.jsonl --id ex-en-01
+  linkscreen rules
+
+Exit codes: 0 success, 1 some lines rejected (others processed), 2 usage or fatal error, 130 interrupted.";
+
+#[derive(Debug, Parser)]
+#[command(name = "linkscreen", version, about = ABOUT, after_help = EXAMPLES)]
+struct Args {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Validate a profile file without scoring it.
+    Check(score::CheckArgs),
+    /// Score profiles: one score record per valid input line.
+    Score(score::ScoreArgs),
+    /// Print the full breakdown of one profile's score.
+    Explain(score::ExplainArgs),
+    /// List the rules with their weights, fields and sources.
+    Rules(rules::RulesArgs),
+    /// Generate labelled synthetic profiles.
+    Synth(synth::SynthArgs),
+    /// Import public data sets and split data files.
+    Data(data::DataArgs),
+    /// Train a model from a configuration file.
+    Train(train::TrainArgs),
+    /// Evaluate engines side by side on a labelled file.
+    Eval(eval::EvalArgs),
+}
+
+static INTERRUPTED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Whether SIGINT (Ctrl-C) has arrived; long-running commands check it between records and
+/// stop with [`Status::Interrupted`] after saying how much they wrote.
+pub fn interrupted() -> bool {
+    INTERRUPTED.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// Parses the command line and runs the command.
+pub fn run() -> anyhow::Result<Status> {
+    // If the handler cannot be installed, Ctrl-C keeps its default effect (immediate exit,
+    // status 130 from the shell), which is still a non-zero, never-silent end.
+    let _ = ctrlc::set_handler(|| INTERRUPTED.store(true, std::sync::atomic::Ordering::Relaxed));
+    let args = match Args::try_parse() {
+        Ok(a) => a,
+        Err(e) => {
+            // Help and version go to stdout with status 0; usage errors exit 2.
+            let code = e.exit_code();
+            let _ = e.print();
+            return Ok(if code == 0 {
+                Status::Success
+            } else {
+                Status::Fatal
+            });
+        }
+    };
+    match args.command {
+        Command::Check(a) => score::check(a),
+        Command::Score(a) => score::score(a),
+        Command::Explain(a) => score::explain(a),
+        Command::Rules(a) => rules::run(a),
+        Command::Synth(a) => synth::run(a),
+        Command::Data(a) => data::run(a),
+        Command::Train(a) => train::run(a),
+        Command::Eval(a) => eval::run(a),
+    }
+}

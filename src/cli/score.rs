@@ -1,0 +1,266 @@
+//! `check`, `score` and `explain`: streaming profiles through an engine.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::{Parser, ValueEnum};
+use linkscreen::profile::{self, Entry, Profile};
+use linkscreen::score::{ScoreRecord, Scorer};
+
+use super::output::{is_broken_pipe, Format, RecordWriter};
+use super::Status;
+
+/// Profiles are scored in batches of this size (the model is much faster on batches).
+const BATCH: usize = 256;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EngineChoice {
+    /// The trained model shipped in the binary (or loaded with --model).
+    Model,
+    /// The transparent rule engine.
+    Rules,
+    /// The model and the rules combined.
+    Hybrid,
+}
+
+#[derive(Debug, Parser)]
+#[command(
+    after_help = "Examples:\n  linkscreen check incoming.jsonl\n  cat incoming.jsonl | linkscreen check -"
+)]
+pub struct CheckArgs {
+    /// Profile file (JSON Lines, format v1), or - for standard input.
+    pub file: PathBuf,
+}
+
+#[derive(Debug, Parser)]
+#[command(after_help = "Examples:
+  linkscreen score datasets/examples/profiles.jsonl
+  linkscreen score requests.jsonl --engine rules --format table
+  linkscreen score requests.jsonl --rules my-rules.toml --format csv > scores.csv
+  linkscreen score requests.jsonl --no-evidence > scores-to-share.jsonl")]
+pub struct ScoreArgs {
+    /// Profile file (JSON Lines, format v1), or - for standard input.
+    pub file: PathBuf,
+    /// Which engine scores the profiles.
+    #[arg(long, value_enum, default_value_t = EngineChoice::Rules)]
+    pub engine: EngineChoice,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Jsonl)]
+    pub format: Format,
+    /// Rule file to use instead of the shipped one.
+    #[arg(long, value_name = "FILE")]
+    pub rules: Option<PathBuf>,
+    /// Omit evidence spans (profile text) from the output, for results that leave the workstation.
+    #[arg(long)]
+    pub no_evidence: bool,
+}
+
+#[derive(Debug, Parser)]
+#[command(
+    after_help = "Example:\n  linkscreen explain datasets/examples/profiles.jsonl --id ex-en-01"
+)]
+pub struct ExplainArgs {
+    /// Profile file (JSON Lines, format v1), or - for standard input.
+    pub file: PathBuf,
+    /// The id of the profile to explain.
+    #[arg(long)]
+    pub id: String,
+    /// Rule file to use instead of the shipped one.
+    #[arg(long, value_name = "FILE")]
+    pub rules: Option<PathBuf>,
+}
+
+/// Counts kept for the run's summary line.
+#[derive(Debug, Default)]
+struct Tally {
+    processed: u64,
+    rejected: u64,
+}
+
+impl Tally {
+    fn status(&self) -> Status {
+        if self.rejected > 0 {
+            Status::Rejected
+        } else {
+            Status::Success
+        }
+    }
+}
+
+fn report_unknown(fields: &std::collections::BTreeSet<String>) {
+    if !fields.is_empty() {
+        let list: Vec<&str> = fields.iter().map(String::as_str).collect();
+        eprintln!(
+            "linkscreen: note: ignored unknown fields: {}",
+            list.join(", ")
+        );
+    }
+}
+
+pub fn check(args: CheckArgs) -> anyhow::Result<Status> {
+    let mut reader =
+        profile::open(&args.file).with_context(|| format!("opening {}", args.file.display()))?;
+    let mut tally = Tally::default();
+    for entry in reader.by_ref() {
+        match entry.context("reading input")? {
+            Entry::Profile { .. } => tally.processed += 1,
+            Entry::Rejected(e) => {
+                eprintln!("{e}");
+                tally.rejected += 1;
+            }
+        }
+    }
+    report_unknown(reader.unknown_fields());
+    eprintln!(
+        "linkscreen: valid {}, rejected {}",
+        tally.processed, tally.rejected
+    );
+    Ok(tally.status())
+}
+
+fn build_engine(choice: EngineChoice, rules: Option<&PathBuf>) -> anyhow::Result<Box<dyn Scorer>> {
+    match choice {
+        EngineChoice::Rules => Ok(Box::new(super::rules::load(rules)?)),
+        EngineChoice::Model | EngineChoice::Hybrid => anyhow::bail!(
+            "the {} engine is not available in this build yet: no trained model ships with it; use --engine rules",
+            if choice == EngineChoice::Model { "model" } else { "hybrid" }
+        ),
+    }
+}
+
+/// Scores one batch and writes its records; returns false when the reader closed the pipe.
+fn flush_batch<W: Write>(
+    engine: &dyn Scorer,
+    batch: &mut Vec<Profile>,
+    out: &mut RecordWriter<W>,
+) -> anyhow::Result<bool> {
+    if batch.is_empty() {
+        return Ok(true);
+    }
+    let thresholds = engine.thresholds();
+    let assessments = engine.score_batch(batch)?;
+    for (p, a) in batch.drain(..).zip(assessments) {
+        if let Err(e) = out.write(ScoreRecord::new(&p.id, a, engine.kind(), &thresholds)) {
+            if is_broken_pipe(&e) {
+                return Ok(false);
+            }
+            return Err(e).context("writing output");
+        }
+    }
+    Ok(true)
+}
+
+pub fn score(args: ScoreArgs) -> anyhow::Result<Status> {
+    let engine = build_engine(args.engine, args.rules.as_ref())?;
+    let mut reader =
+        profile::open(&args.file).with_context(|| format!("opening {}", args.file.display()))?;
+    let stdout = std::io::stdout().lock();
+    let mut out = RecordWriter::new(
+        std::io::BufWriter::new(stdout),
+        args.format,
+        !args.no_evidence,
+    );
+    let mut tally = Tally::default();
+    let mut batch = Vec::with_capacity(BATCH);
+    let mut interrupted = false;
+    for entry in reader.by_ref() {
+        if super::interrupted() {
+            interrupted = true;
+            break;
+        }
+        match entry.context("reading input")? {
+            Entry::Profile { profile, .. } => {
+                tally.processed += 1;
+                batch.push(profile);
+                if batch.len() == BATCH && !flush_batch(engine.as_ref(), &mut batch, &mut out)? {
+                    return Ok(Status::Success);
+                }
+            }
+            Entry::Rejected(e) => {
+                eprintln!("{e}");
+                tally.rejected += 1;
+            }
+        }
+    }
+    if !flush_batch(engine.as_ref(), &mut batch, &mut out)? {
+        return Ok(Status::Success);
+    }
+    match out.flush() {
+        Err(e) if is_broken_pipe(&e) => return Ok(Status::Success),
+        other => other.context("writing output")?,
+    }
+    report_unknown(reader.unknown_fields());
+    let t = engine.thresholds();
+    if interrupted {
+        eprintln!(
+            "linkscreen: interrupted: output is INCOMPLETE; processed {}, rejected {}, written {}",
+            tally.processed, tally.rejected, out.written
+        );
+        return Ok(Status::Interrupted);
+    }
+    eprintln!(
+        "linkscreen: processed {}, rejected {}, written {} (engine {}; review >= {:.2}, fake >= {:.2})",
+        tally.processed,
+        tally.rejected,
+        out.written,
+        engine.kind().as_str(),
+        t.review,
+        t.fake
+    );
+    Ok(tally.status())
+}
+
+pub fn explain(args: ExplainArgs) -> anyhow::Result<Status> {
+    let reader =
+        profile::open(&args.file).with_context(|| format!("opening {}", args.file.display()))?;
+    let mut found = None;
+    for entry in reader {
+        if let Entry::Profile { profile, line } = entry.context("reading input")? {
+            if profile.id == args.id {
+                found = Some((line, profile));
+                break;
+            }
+        }
+    }
+    let Some((line, profile)) = found else {
+        anyhow::bail!(
+            "no valid profile with id {:?} in {}",
+            args.id,
+            args.file.display()
+        );
+    };
+    let rules = super::rules::load(args.rules.as_ref())?;
+    let hits = rules.hits(&profile);
+    let a = rules.assess(&hits);
+    let t = linkscreen::score::Scorer::thresholds(&rules);
+    let mut out = std::io::stdout().lock();
+    let result = (|| -> std::io::Result<()> {
+        writeln!(out, "profile {} (line {line})", profile.id)?;
+        writeln!(
+            out,
+            "\nrules: score {:.3} -> {} (review >= {:.2}, fake >= {:.2})",
+            a.score,
+            t.verdict(a.score).as_str(),
+            t.review,
+            t.fake
+        )?;
+        if hits.is_empty() {
+            writeln!(out, "  no rule fired")?;
+        }
+        for r in &a.reasons {
+            writeln!(
+                out,
+                "  {:<28} {:+.2}  {}",
+                r.code,
+                r.weight,
+                r.evidence.as_deref().unwrap_or("")
+            )?;
+        }
+        out.flush()
+    })();
+    match result {
+        Err(e) if is_broken_pipe(&e) => Ok(Status::Success),
+        other => other.map(|_| Status::Success).map_err(Into::into),
+    }
+}

@@ -1,0 +1,16 @@
+//! `linkscreen synth`: placeholder until its issue lands; it says so instead of pretending.
+
+use clap::Parser;
+
+use super::Status;
+
+#[derive(Debug, Parser)]
+pub struct SynthArgs {
+    /// Arguments are defined when the command is implemented.
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+    pub rest: Vec<String>,
+}
+
+pub fn run(_args: SynthArgs) -> anyhow::Result<Status> {
+    anyhow::bail!("`linkscreen synth` is not implemented in this build yet")
+}
