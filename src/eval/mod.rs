@@ -1,0 +1,3 @@
+//! Evaluation: metrics over scored, labelled profiles.
+
+pub mod metrics;

@@ -1,0 +1,1 @@
+//! Tests of check, score, explain and rules.
