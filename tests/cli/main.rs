@@ -43,7 +43,11 @@ pub fn linkscreen_with_stdin(args: &[&str], stdin: Option<&[u8]>) -> Run {
     let mut child = Command::new(env!("CARGO_BIN_EXE_linkscreen"))
         .args(args)
         .current_dir(root())
-        .stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
+        .stdin(if stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -53,7 +57,10 @@ pub fn linkscreen_with_stdin(args: &[&str], stdin: Option<&[u8]>) -> Run {
         // The child may exit before reading everything; that is its business.
         let _ = pipe.write_all(bytes);
     }
-    child.wait_with_output().expect("linkscreen finishes").into()
+    child
+        .wait_with_output()
+        .expect("linkscreen finishes")
+        .into()
 }
 
 /// Writes `contents` to a fresh temporary file and returns its directory guard and path.
