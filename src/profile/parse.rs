@@ -30,25 +30,20 @@ pub(super) fn field_err(field: impl Into<String>, reason: impl Into<String>) -> 
     }
 }
 
+/// Describes a string without quoting it: field values are profile text.
+fn describe_text(s: &str) -> String {
+    format!("a string of {} characters", s.chars().count())
+}
+
 /// Describes a JSON value for an error message without quoting any text it holds.
 fn describe(v: &Value) -> String {
     match v {
         Value::Null => "null".into(),
         Value::Bool(b) => b.to_string(),
         Value::Number(n) => n.to_string(),
-        Value::String(s) => format!("a string of {} characters", s.chars().count()),
+        Value::String(s) => describe_text(s),
         Value::Array(a) => format!("an array of {} items", a.len()),
         Value::Object(_) => "an object".into(),
-    }
-}
-
-/// Quotes an enumerated value only when it is short and plain, so an error never carries
-/// free text.
-fn describe_word(s: &str) -> String {
-    if s.len() <= 24 && s.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_') {
-        format!("\"{s}\"")
-    } else {
-        describe(&Value::String(s.to_owned()))
     }
 }
 
@@ -183,7 +178,7 @@ fn year_month(
                 path,
                 format!(
                     "must be a month \"YYYY-MM\" (1900-2100), got {}",
-                    describe_word(s)
+                    describe_text(s)
                 ),
             )
         }),
@@ -268,7 +263,7 @@ fn parse_message(v: &Value, i: usize) -> Result<Message, FieldError> {
                 format!("{base}.direction"),
                 format!(
                     "must be \"inbound\" or \"outbound\", got {}",
-                    describe_word(s)
+                    describe_text(s)
                 ),
             ))
         }
@@ -293,7 +288,7 @@ fn enum_value<T: serde::de::DeserializeOwned>(
         Some(v @ Value::String(s)) => serde_json::from_value(v.clone()).map(Some).map_err(|_| {
             field_err(
                 key,
-                format!("must be one of {allowed}, got {}", describe_word(s)),
+                format!("must be one of {allowed}, got {}", describe_text(s)),
             )
         }),
         Some(v) => Err(field_err(
@@ -346,7 +341,7 @@ pub fn profile_from_value(
                     Some(f) => flags.push(f),
                     None => {
                         let got = match item {
-                            Value::String(s) => describe_word(s),
+                            Value::String(s) => describe_text(s),
                             other => describe(other),
                         };
                         return Err(field_err(
