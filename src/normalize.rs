@@ -67,8 +67,19 @@ fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
-/// The Latin letter a Cyrillic or Greek letter is commonly passed off as.
+/// The Latin letter a Cyrillic or Greek letter is commonly passed off as. Capitals missing
+/// from the table are looked up by their lower-case form.
 fn confusable(c: char) -> Option<char> {
+    confusable_table(c).or_else(|| {
+        let mut lower = c.to_lowercase();
+        match (lower.next(), lower.next()) {
+            (Some(l), None) if l != c => confusable_table(l),
+            _ => None,
+        }
+    })
+}
+
+fn confusable_table(c: char) -> Option<char> {
     Some(match c {
         // Cyrillic.
         'а' => 'a',
@@ -177,56 +188,46 @@ pub fn normalize(input: &str) -> Normalized {
         }
     }
 
-    // Step 3: fold look-alikes word by word.
-    let latin = visible.iter().filter(|&&c| is_latin_letter(c)).count();
-    let letters = visible.iter().filter(|c| c.is_alphabetic()).count().max(1);
-    let mostly_latin = latin * 2 > letters;
-    let mut start = 0;
-    while start < visible.len() {
-        if !visible[start].is_alphanumeric() {
-            start += 1;
-            continue;
+    // Step 3: fold look-alikes, first in words that mix them with Latin letters, then in
+    // all-look-alike words when the text is mostly Latin once the first pass is done. Judging
+    // "mostly Latin" after the first pass keeps normalisation idempotent.
+    obfuscation.confusables += fold_words(&mut visible, |word| {
+        word.iter().any(|&c| is_latin_letter(c))
+    });
+    // Counted in words, not letters, so that later steps (ligatures spelt out, case
+    // folding) cannot tip the balance on a second pass.
+    let (mut latin_words, mut words) = (0, 0);
+    for word in visible.split(|c| !c.is_alphanumeric()) {
+        if word.iter().any(|c| c.is_alphabetic()) {
+            words += 1;
+            latin_words += usize::from(word.iter().any(|&c| is_latin_letter(c)));
         }
-        let end = visible[start..]
-            .iter()
-            .position(|c| !c.is_alphanumeric())
-            .map_or(visible.len(), |n| start + n);
-        let word = &visible[start..end];
-        let has_latin = word.iter().any(|&c| is_latin_letter(c));
-        let n_conf = word.iter().filter(|&&c| confusable(c).is_some()).count();
-        let all_conf = word
-            .iter()
-            .filter(|c| c.is_alphabetic())
-            .all(|&c| confusable(c).is_some());
-        if n_conf > 0 && (has_latin || (all_conf && mostly_latin)) {
-            for c in &mut visible[start..end] {
-                if let Some(l) = confusable(*c) {
-                    *c = l;
-                }
-            }
-            obfuscation.confusables += n_conf as u32;
-        }
-        start = end;
+    }
+    if latin_words * 2 > words {
+        obfuscation.confusables += fold_words(&mut visible, |word| {
+            word.iter()
+                .filter(|c| c.is_alphabetic())
+                .all(|&c| confusable(c).is_some())
+        });
     }
 
     // Step 4: case folding and Latin diacritics.
     let mut folded = Vec::with_capacity(visible.len());
     for c in visible {
         for lc in c.to_lowercase() {
-            match lc {
-                'ß' => folded.extend(['s', 's']),
-                'æ' => folded.extend(['a', 'e']),
-                'œ' => folded.extend(['o', 'e']),
-                '\u{2018}' | '\u{2019}' | '\u{02BC}' | '\u{2032}' => folded.push('\''),
-                '\u{2010}'..='\u{2015}' | '\u{2212}' => folded.push('-'),
-                c if is_latin_letter(c) && !c.is_ascii() => {
-                    decompose_canonical(c, |d| {
-                        if !('\u{0300}'..='\u{036F}').contains(&d) {
-                            folded.push(d);
-                        }
-                    });
-                }
-                c => folded.push(c),
+            let is_mark = ('\u{0300}'..='\u{036F}').contains(&lc);
+            if is_mark && folded.last().is_some_and(|&p: &char| is_latin_letter(p)) {
+                // A combining accent left over on a Latin letter goes, like precomposed ones.
+                continue;
+            }
+            if is_latin_letter(lc) && !lc.is_ascii() {
+                decompose_canonical(lc, |d| {
+                    if !('\u{0300}'..='\u{036F}').contains(&d) {
+                        push_folded(&mut folded, d);
+                    }
+                });
+            } else {
+                push_folded(&mut folded, lc);
             }
         }
     }
@@ -234,6 +235,46 @@ pub fn normalize(input: &str) -> Normalized {
         text: collapse_whitespace(folded.into_iter()),
         obfuscation,
     }
+}
+
+/// Pushes a lower-case character, spelling out ligatures and unifying quotes and dashes.
+fn push_folded(out: &mut Vec<char>, c: char) {
+    match c {
+        'ß' => out.extend(['s', 's']),
+        'æ' => out.extend(['a', 'e']),
+        'œ' => out.extend(['o', 'e']),
+        '\u{2018}' | '\u{2019}' | '\u{02BC}' | '\u{2032}' => out.push('\''),
+        '\u{2010}'..='\u{2015}' | '\u{2212}' => out.push('-'),
+        c => out.push(c),
+    }
+}
+
+/// Folds the look-alike letters of every word (maximal alphanumeric run) that `select`
+/// accepts; returns how many letters were folded.
+fn fold_words(chars: &mut [char], select: impl Fn(&[char]) -> bool) -> u32 {
+    let mut folded = 0;
+    let mut start = 0;
+    while start < chars.len() {
+        if !chars[start].is_alphanumeric() {
+            start += 1;
+            continue;
+        }
+        let end = chars[start..]
+            .iter()
+            .position(|c| !c.is_alphanumeric())
+            .map_or(chars.len(), |n| start + n);
+        let word = &chars[start..end];
+        if word.iter().any(|&c| confusable(c).is_some()) && select(word) {
+            for c in &mut chars[start..end] {
+                if let Some(l) = confusable(*c) {
+                    *c = l;
+                    folded += 1;
+                }
+            }
+        }
+        start = end;
+    }
+    folded
 }
 
 fn collapse_whitespace(chars: impl Iterator<Item = char>) -> String {
@@ -289,6 +330,18 @@ mod tests {
         let n = normalize("می\u{200C}خواهم 北京大学 👩\u{200D}💻");
         assert_eq!(n.obfuscation.total(), 0);
         assert!(n.text.contains("北京大学"));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn never_panics_and_is_idempotent(s in "\\PC{0,40}|[a-zA-Z \u{200B}\u{202E}\u{0430}\u{0435}\u{043E}\u{0440}\u{03BF}\u{FF41}\u{00E9}]{0,40}") {
+            let once = normalize(&s);
+            let twice = normalize(&once.text);
+            proptest::prop_assert_eq!(&twice.text, &once.text);
+            proptest::prop_assert_eq!(twice.obfuscation.total(), 0);
+            proptest::prop_assert!(!once.text.chars().any(|c| is_zero_width(c) || is_bidi_control(c)));
+            proptest::prop_assert!(!once.text.starts_with(' ') && !once.text.ends_with(' '));
+        }
     }
 
     #[test]

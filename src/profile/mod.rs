@@ -464,6 +464,47 @@ mod tests {
         assert_eq!(r.unknown_fields().iter().collect::<Vec<_>>(), ["zzz"]);
     }
 
+    proptest::proptest! {
+        #[test]
+        fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..200)) {
+            let _ = parse_line(&bytes, &mut BTreeSet::new());
+        }
+
+        #[test]
+        fn mutated_records_never_panic(
+            key in "[a-z_]{1,20}",
+            value in r#"-?[0-9]{1,25}(\.[0-9]+)?|"[^"\\]{0,10}"|true|null|\[\{\}\]|\{"start":"[0-9-]{0,8}"\}"#,
+        ) {
+            for field in ["connections", "experience", "messages", "education", "photo_flags", "label", key.as_str()] {
+                let line = format!(r#"{{"id":"p","{field}":{value}}}"#);
+                match parse_line(line.as_bytes(), &mut BTreeSet::new()) {
+                    Ok(p) => proptest::prop_assert_eq!(parse(&p.to_json_line()).unwrap(), p),
+                    Err(e) => proptest::prop_assert!(!e.field.is_empty() && !e.reason.is_empty()),
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn json_schema_documents_exactly_the_parsed_fields() {
+        let schema: serde_json::Value =
+            serde_json::from_str(include_str!("../../docs/profile.schema.json")).unwrap();
+        let mut documented: Vec<&str> = schema["properties"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        let mut parsed: Vec<&str> = parse::TOP_FIELDS
+            .iter()
+            .copied()
+            .filter(|f| *f != "format_version")
+            .collect();
+        documented.sort();
+        parsed.sort();
+        assert_eq!(documented, parsed);
+    }
+
     #[test]
     fn megabyte_field_is_valid() {
         let about = "a".repeat(1 << 20);

@@ -47,7 +47,7 @@ fn describe(v: &Value) -> String {
     }
 }
 
-const TOP_FIELDS: [&str; 26] = [
+pub(crate) const TOP_FIELDS: [&str; 26] = [
     "id",
     "platform",
     "name",
