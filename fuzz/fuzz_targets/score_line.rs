@@ -1,0 +1,29 @@
+//! Fuzzes the whole scoring path of one input line: parsing, normalisation, the rules and the
+//! model. Any panic is a bug: hostile input must be rejected or scored, never crash linkscreen.
+
+#![no_main]
+
+use std::collections::BTreeSet;
+use std::sync::OnceLock;
+
+use libfuzzer_sys::fuzz_target;
+use linkscreen::profile::parse_line;
+use linkscreen::rules::RuleSet;
+
+fn rules() -> &'static RuleSet {
+    static RULES: OnceLock<RuleSet> = OnceLock::new();
+    RULES.get_or_init(RuleSet::default_rules)
+}
+
+fuzz_target!(|data: &[u8]| {
+    let mut unknown = BTreeSet::new();
+    let Ok(profile) = parse_line(data, &mut unknown) else {
+        return;
+    };
+    // A valid record must survive a round trip through the writer.
+    let again = parse_line(profile.to_json_line().as_bytes(), &mut BTreeSet::new())
+        .expect("a parsed profile re-parses");
+    assert_eq!(again, profile);
+    let a = rules().assess_profile(&profile);
+    assert!(a.score.is_finite() && (0.0..=1.0).contains(&a.score));
+});

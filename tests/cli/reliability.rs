@@ -1,0 +1,126 @@
+//! Reliability properties of the scoring path: determinism, evasion resistance, interruption.
+
+use crate::{linkscreen, path_str, root, temp_file};
+use linkscreen::profile::{self, Profile};
+
+const EXAMPLES: &str = "datasets/examples/profiles.jsonl";
+
+fn score_with_threads(args: &[&str], threads: &str) -> Vec<u8> {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_linkscreen"))
+        .args(args)
+        .current_dir(root())
+        .env("RAYON_NUM_THREADS", threads)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
+
+#[test]
+fn output_is_byte_identical_across_runs_and_thread_counts() {
+    for engine in ["rules"] {
+        let args = ["score", EXAMPLES, "--engine", engine];
+        let one = score_with_threads(&args, "1");
+        let two = score_with_threads(&args, "2");
+        let again = score_with_threads(&args, "2");
+        assert_eq!(one, two, "{engine}: RAYON_NUM_THREADS=1 vs 2");
+        assert_eq!(two, again, "{engine}: two runs");
+    }
+}
+
+/// Inserts zero-width characters, bidi controls and look-alike letters into every text field
+/// except the name (which no engine reads).
+fn disguise(p: &Profile, variant: usize) -> Profile {
+    fn hide(s: &str, variant: usize) -> String {
+        let mut out = String::new();
+        for (i, c) in s.chars().enumerate() {
+            let c = match (variant + i) % 7 {
+                0 if c == 'a' => '\u{0430}',
+                1 if c == 'e' => '\u{0435}',
+                2 if c == 'o' => '\u{03BF}',
+                _ => c,
+            };
+            out.push(c);
+            if c.is_alphabetic() && (i + variant) % 5 == 0 {
+                out.push(
+                    ['\u{200B}', '\u{200D}', '\u{2060}', '\u{202E}', '\u{FEFF}'][(i + variant) % 5],
+                );
+            }
+        }
+        out
+    }
+    let mut q = p.clone();
+    for s in [
+        &mut q.headline,
+        &mut q.about,
+        &mut q.location,
+        &mut q.website,
+    ]
+    .into_iter()
+    .flatten()
+    {
+        *s = hide(s, variant);
+    }
+    for e in q.experience.iter_mut().flatten() {
+        for s in [&mut e.title, &mut e.company, &mut e.description]
+            .into_iter()
+            .flatten()
+        {
+            *s = hide(s, variant);
+        }
+    }
+    for m in q.messages.iter_mut().flatten() {
+        m.text = hide(&m.text, variant);
+    }
+    for s in q.skills.iter_mut().flatten() {
+        *s = hide(s, variant);
+    }
+    q
+}
+
+fn scores(engine: &str, profiles: &[Profile]) -> Vec<(String, f64, Vec<String>)> {
+    let body: String = profiles.iter().map(|p| p.to_json_line() + "\n").collect();
+    let (_d, path) = temp_file("in.jsonl", body.as_bytes());
+    let run = linkscreen(&["score", path_str(&path), "--engine", engine]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    run.stdout
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            let codes = v["reasons"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| r["code"].as_str().unwrap().to_owned())
+                .collect();
+            (
+                v["id"].as_str().unwrap().to_owned(),
+                v["score"].as_f64().unwrap(),
+                codes,
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn hidden_characters_never_lower_the_rule_score() {
+    let loaded = profile::load(&root().join(EXAMPLES)).unwrap();
+    let clean: Vec<Profile> = loaded.profiles.into_iter().map(|(_, p)| p).collect();
+    for variant in 0..3 {
+        let disguised: Vec<Profile> = clean.iter().map(|p| disguise(p, variant)).collect();
+        let before = scores("rules", &clean);
+        let after = scores("rules", &disguised);
+        for ((id, s0, codes0), (_, s1, codes1)) in before.iter().zip(&after) {
+            // Every rule that fired still fires; hiding adds `obfuscated_text` as evidence.
+            for c in codes0 {
+                assert!(codes1.contains(c), "{id}: {c} hidden by variant {variant}");
+            }
+            assert!(codes1.contains(&"obfuscated_text".to_owned()), "{id}");
+            assert!(s1 + 0.05 >= *s0, "{id}: score fell from {s0} to {s1}");
+        }
+    }
+}
