@@ -27,6 +27,9 @@ pub struct RecordWriter<W: Write> {
     format: Format,
     evidence: bool,
     header_done: bool,
+    /// Records handed to the writer since the last successful flush.
+    pending: u64,
+    /// Records flushed to the output: what a reader of the output is sure to have.
     pub written: u64,
 }
 
@@ -37,6 +40,7 @@ impl<W: Write> RecordWriter<W> {
             format,
             evidence,
             header_done: false,
+            pending: 0,
             written: 0,
         }
     }
@@ -110,11 +114,15 @@ impl<W: Write> RecordWriter<W> {
             }
         }
         self.header_done = true;
-        self.written += 1;
+        self.pending += 1;
         Ok(())
     }
 
+    /// Flushes the output; only then do the records count as written.
     pub fn flush(&mut self) -> io::Result<()> {
-        self.out.flush()
+        self.out.flush()?;
+        self.written += self.pending;
+        self.pending = 0;
+        Ok(())
     }
 }

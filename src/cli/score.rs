@@ -129,26 +129,41 @@ fn build_engine(choice: EngineChoice, rules: Option<&PathBuf>) -> anyhow::Result
     }
 }
 
-/// Scores one batch and writes its records; returns false when the reader closed the pipe.
+/// Why a scoring run stopped before the end of its input.
+enum Stop {
+    /// The reader closed the pipe (`| head`): a normal, quiet end.
+    PipeClosed,
+    /// Writing failed (disk full, I/O error) or scoring failed.
+    Failed(anyhow::Error),
+}
+
+/// Scores one batch and writes its records.
 fn flush_batch<W: Write>(
     engine: &dyn Scorer,
     batch: &mut Vec<Profile>,
     out: &mut RecordWriter<W>,
-) -> anyhow::Result<bool> {
+) -> Result<(), Stop> {
     if batch.is_empty() {
-        return Ok(true);
+        return Ok(());
     }
     let thresholds = engine.thresholds();
-    let assessments = engine.score_batch(batch)?;
+    let assessments = engine
+        .score_batch(batch)
+        .map_err(|e| Stop::Failed(e.into()))?;
     for (p, a) in batch.drain(..).zip(assessments) {
-        if let Err(e) = out.write(ScoreRecord::new(&p.id, a, engine.kind(), &thresholds)) {
-            if is_broken_pipe(&e) {
-                return Ok(false);
-            }
-            return Err(e).context("writing output");
-        }
+        out.write(ScoreRecord::new(&p.id, a, engine.kind(), &thresholds))
+            .map_err(write_stop)?;
     }
-    Ok(true)
+    // Flushing per batch keeps the written count honest if the disk fills up.
+    out.flush().map_err(write_stop)
+}
+
+fn write_stop(e: std::io::Error) -> Stop {
+    if is_broken_pipe(&e) {
+        Stop::PipeClosed
+    } else {
+        Stop::Failed(anyhow::Error::new(e).context("writing output"))
+    }
 }
 
 pub fn score(args: ScoreArgs) -> anyhow::Result<Status> {
@@ -164,46 +179,50 @@ pub fn score(args: ScoreArgs) -> anyhow::Result<Status> {
     let mut tally = Tally::default();
     let mut batch = Vec::with_capacity(BATCH);
     let mut interrupted = false;
-    for entry in reader.by_ref() {
-        if super::interrupted() {
-            interrupted = true;
-            break;
-        }
-        match entry.context("reading input")? {
-            Entry::Profile { profile, .. } => {
-                tally.processed += 1;
-                batch.push(profile);
-                if batch.len() == BATCH && !flush_batch(engine.as_ref(), &mut batch, &mut out)? {
-                    return Ok(Status::Success);
+    let mut run = || -> Result<(), Stop> {
+        for entry in reader.by_ref() {
+            if super::interrupted() {
+                interrupted = true;
+                break;
+            }
+            match entry.context("reading input").map_err(Stop::Failed)? {
+                Entry::Profile { profile, .. } => {
+                    tally.processed += 1;
+                    batch.push(profile);
+                    if batch.len() == BATCH {
+                        flush_batch(engine.as_ref(), &mut batch, &mut out)?;
+                    }
+                }
+                Entry::Rejected(e) => {
+                    eprintln!("{e}");
+                    tally.rejected += 1;
                 }
             }
-            Entry::Rejected(e) => {
-                eprintln!("{e}");
-                tally.rejected += 1;
-            }
         }
-    }
-    if !flush_batch(engine.as_ref(), &mut batch, &mut out)? {
-        return Ok(Status::Success);
-    }
-    match out.flush() {
-        Err(e) if is_broken_pipe(&e) => return Ok(Status::Success),
-        other => other.context("writing output")?,
+        flush_batch(engine.as_ref(), &mut batch, &mut out)?;
+        out.flush().map_err(write_stop)
+    };
+    let result = run();
+    let counts = format!(
+        "processed {}, rejected {}, written {}",
+        tally.processed, tally.rejected, out.written
+    );
+    match result {
+        Err(Stop::PipeClosed) => return Ok(Status::Success),
+        Err(Stop::Failed(e)) => {
+            eprintln!("linkscreen: output is INCOMPLETE: {counts}");
+            return Err(e);
+        }
+        Ok(()) => {}
     }
     report_unknown(reader.unknown_fields());
-    let t = engine.thresholds();
     if interrupted {
-        eprintln!(
-            "linkscreen: interrupted: output is INCOMPLETE; processed {}, rejected {}, written {}",
-            tally.processed, tally.rejected, out.written
-        );
+        eprintln!("linkscreen: interrupted: output is INCOMPLETE: {counts}");
         return Ok(Status::Interrupted);
     }
+    let t = engine.thresholds();
     eprintln!(
-        "linkscreen: processed {}, rejected {}, written {} (engine {}; review >= {:.2}, fake >= {:.2})",
-        tally.processed,
-        tally.rejected,
-        out.written,
+        "linkscreen: {counts} (engine {}; review >= {:.2}, fake >= {:.2})",
         engine.kind().as_str(),
         t.review,
         t.fake

@@ -124,3 +124,61 @@ fn hidden_characters_never_lower_the_rule_score() {
         }
     }
 }
+
+#[test]
+fn a_full_disk_fails_loudly_with_the_written_count() {
+    let Ok(full) = std::fs::OpenOptions::new().write(true).open("/dev/full") else {
+        eprintln!("skipped: /dev/full is not available on this system");
+        return;
+    };
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_linkscreen"))
+        .args(["score", EXAMPLES, "--engine", "rules"])
+        .current_dir(root())
+        .stdout(full)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("INCOMPLETE") && stderr.contains("written 0"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("No space left"), "{stderr}");
+}
+
+#[test]
+fn an_interrupted_run_exits_130_and_says_what_was_written() {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let line = std::fs::read_to_string(root().join(EXAMPLES)).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_linkscreen"))
+        .args(["score", "-", "--engine", "rules"])
+        .current_dir(root())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(line.as_bytes()).unwrap();
+    stdin.flush().unwrap();
+    // Give the handler time to be installed, then interrupt, then let the reader wake up.
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let killed = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status();
+    if !killed.is_ok_and(|s| s.success()) {
+        eprintln!("skipped: cannot send SIGINT with `kill` here");
+        return;
+    }
+    std::thread::sleep(std::time::Duration::from_millis(100));
+    let _ = stdin.write_all(line.as_bytes());
+    drop(stdin);
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(130), "{stderr}");
+    assert!(
+        stderr.contains("interrupted") && stderr.contains("written "),
+        "{stderr}"
+    );
+}
