@@ -1,0 +1,180 @@
+//! The evaluation as an aligned plain-text table, engines side by side.
+
+use std::fmt::Write;
+
+use super::bootstrap::Interval;
+use super::summary::AtThreshold;
+use super::{EvalReport, Grouping};
+
+/// Width of each engine column.
+const COL: usize = 22;
+/// Width of the metric-name column.
+const NAME: usize = 24;
+
+fn num(x: Option<f64>) -> String {
+    x.map_or_else(|| "-".to_owned(), |v| format!("{v:.3}"))
+}
+
+fn with_ci(x: Option<f64>, ci: Option<Interval>) -> String {
+    match (x, ci) {
+        (Some(v), Some(i)) => format!("{v:.3} [{:.3}, {:.3}]", i.low, i.high),
+        (x, _) => num(x),
+    }
+}
+
+fn row(out: &mut String, name: &str, cells: impl IntoIterator<Item = String>) {
+    let _ = write!(out, "{name:<NAME$}");
+    for c in cells {
+        let _ = write!(out, "{c:<COL$}");
+    }
+    out.truncate(out.trim_end().len());
+    out.push('\n');
+}
+
+fn threshold_rows(
+    out: &mut String,
+    r: &EvalReport,
+    label: &str,
+    pick: fn(&super::Summary) -> &AtThreshold,
+) {
+    let at = |f: fn(&AtThreshold) -> String| -> Vec<String> {
+        r.engines.iter().map(|e| f(pick(&e.summary))).collect()
+    };
+    row(out, label, at(|a| format!(">= {:.2}", a.threshold)));
+    row(out, "  precision", at(|a| format!("{:.3}", a.precision)));
+    row(out, "  recall", at(|a| format!("{:.3}", a.recall)));
+    row(out, "  F1", at(|a| format!("{:.3}", a.f1)));
+    row(
+        out,
+        "  false-positive rate",
+        at(|a| format!("{:.3}", a.false_positive_rate)),
+    );
+    row(
+        out,
+        "  tp / fp / tn / fn",
+        at(|a| {
+            let c = a.confusion;
+            format!("{} / {} / {} / {}", c.tp, c.fp, c.tn, c.r#fn)
+        }),
+    );
+}
+
+/// The header lines and the side-by-side table of every engine.
+pub fn render(r: &EvalReport) -> String {
+    let mut out = String::new();
+    let i = &r.input;
+    let _ = writeln!(
+        out,
+        "evaluation of {}: {} labelled profiles ({} fake, {} genuine); {} unlabelled skipped; {} lines rejected",
+        i.file, i.evaluated, i.fakes, i.genuine, i.unlabelled, i.rejected
+    );
+    let _ = writeln!(
+        out,
+        "intervals: 95% percentile bootstrap, {} resamples, seed {}\n",
+        r.bootstrap_resamples, r.bootstrap_seed
+    );
+    row(
+        &mut out,
+        "metric",
+        r.engines.iter().map(|e| e.engine.as_str().to_owned()),
+    );
+    let each = |f: &dyn Fn(&super::EngineReport) -> String| -> Vec<String> {
+        r.engines.iter().map(f).collect()
+    };
+    row(
+        &mut out,
+        "ROC-AUC",
+        each(&|e| with_ci(e.summary.roc_auc, e.summary.ci.roc_auc)),
+    );
+    row(&mut out, "PR-AUC", each(&|e| num(e.summary.pr_auc)));
+    row(
+        &mut out,
+        "recall @ 1% FPR",
+        each(&|e| {
+            with_ci(
+                e.summary.recall_at_1pct_fpr,
+                e.summary.ci.recall_at_1pct_fpr,
+            )
+        }),
+    );
+    row(
+        &mut out,
+        "recall @ 5% FPR",
+        each(&|e| {
+            with_ci(
+                e.summary.recall_at_5pct_fpr,
+                e.summary.ci.recall_at_5pct_fpr,
+            )
+        }),
+    );
+    threshold_rows(&mut out, r, "fake threshold", |s| &s.at_fake);
+    threshold_rows(&mut out, r, "review threshold", |s| &s.at_review);
+    row(
+        &mut out,
+        "Brier score",
+        each(&|e| format!("{:.4}", e.summary.brier)),
+    );
+    row(
+        &mut out,
+        "calibration error (ECE)",
+        each(&|e| format!("{:.4}", e.summary.ece)),
+    );
+    row(
+        &mut out,
+        "profiles/s (scoring)",
+        each(&|e| format!("{:.0}", e.profiles_per_second)),
+    );
+    if let Some(g) = &r.grouping {
+        out.push('\n');
+        out.push_str(&render_groups(r, g));
+    }
+    out
+}
+
+/// The per-group table: size, and per engine ROC-AUC, recall and false-positive rate at the
+/// fake threshold.
+pub fn render_groups(r: &EvalReport, g: &Grouping) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "per {} ({} evaluated profiles without meta); AUC is '-' where a group has one class",
+        g.key, g.without_meta
+    );
+    let width = g
+        .groups
+        .iter()
+        .map(|x| x.name.chars().count())
+        .max()
+        .unwrap_or(5)
+        .clamp(5, 40);
+    let _ = write!(out, "{:<width$} {:>6} {:>6}", "", "", "");
+    for e in &r.engines {
+        let _ = write!(out, " | {:<26}", e.engine.as_str());
+    }
+    out.push('\n');
+    let _ = write!(out, "{:<width$} {:>6} {:>6}", g.key, "n", "fakes");
+    for _ in &r.engines {
+        let _ = write!(out, " | {:>6} {:>9} {:>9}", "AUC", "recall@F", "FPR@F");
+    }
+    out.push('\n');
+    for grp in &g.groups {
+        let name: String = grp.name.chars().take(width).collect();
+        let _ = write!(out, "{name:<width$} {:>6} {:>6}", grp.profiles, grp.fakes);
+        for e in &grp.engines {
+            let s = &e.summary;
+            let rec = if s.fakes > 0 {
+                format!("{:.3}", s.at_fake.recall)
+            } else {
+                "-".into()
+            };
+            let fpr = if s.genuine > 0 {
+                format!("{:.3}", s.at_fake.false_positive_rate)
+            } else {
+                "-".into()
+            };
+            let _ = write!(out, " | {:>6} {rec:>9} {fpr:>9}", num(s.roc_auc));
+        }
+        out.push('\n');
+    }
+    out
+}
