@@ -4,6 +4,7 @@
 //! parsing and printing, which live in the `linkscreen` binary.
 
 pub mod eval;
+pub mod hybrid;
 pub mod meta;
 pub mod normalize;
 pub mod profile;
