@@ -1,16 +1,244 @@
-//! `linkscreen eval`: placeholder until its issue lands; it says so instead of pretending.
+//! `linkscreen eval`: engines side by side on one labelled file. The figures are computed by
+//! `linkscreen::eval`; this module only reads the inputs, builds the engines and prints.
 
-use clap::Parser;
+use std::io::Write;
+use std::path::{Path, PathBuf};
 
+use anyhow::Context;
+use clap::{Parser, ValueEnum};
+use linkscreen::eval::{self, BootstrapSettings, EvalOptions, GroupKey, InputCounts, LabelledSet};
+use linkscreen::hybrid::{rule_evidence, Hybrid, HybridParams};
+use linkscreen::rules::RuleSet;
+use linkscreen::score::Scorer;
+
+use super::output::is_broken_pipe;
+use super::score::EngineChoice;
 use super::Status;
 
-#[derive(Debug, Parser)]
-pub struct EvalArgs {
-    /// Arguments are defined when the command is implemented.
-    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
-    pub rest: Vec<String>,
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EvalFormat {
+    /// An aligned table, engines side by side.
+    Table,
+    /// The full report as one JSON document.
+    Json,
 }
 
-pub fn run(_args: EvalArgs) -> anyhow::Result<Status> {
-    anyhow::bail!("`linkscreen eval` is not implemented in this build yet")
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GroupBy {
+    Family,
+    Group,
+    Difficulty,
+    Language,
+}
+
+impl From<GroupBy> for GroupKey {
+    fn from(g: GroupBy) -> GroupKey {
+        match g {
+            GroupBy::Family => GroupKey::Family,
+            GroupBy::Group => GroupKey::Group,
+            GroupBy::Difficulty => GroupKey::Difficulty,
+            GroupBy::Language => GroupKey::Language,
+        }
+    }
+}
+
+#[derive(Debug, Parser)]
+#[command(after_help = "Examples:
+  linkscreen eval test.jsonl --engines model,rules,hybrid
+  linkscreen eval test.jsonl --meta test.meta.jsonl --group-by difficulty
+  linkscreen eval test.jsonl --report report.html --format json > report.json
+  linkscreen eval test.jsonl --engines hybrid --fit-hybrid valid.jsonl --save-hybrid hybrid.json
+
+Profiles without a label are skipped and counted. Intervals are 95% percentile bootstrap
+intervals (--bootstrap resamples, --seed). Exit codes as for score: 1 when lines were rejected.")]
+pub struct EvalArgs {
+    /// Labelled profile file (JSON Lines, format v1), or - for standard input.
+    pub file: PathBuf,
+    /// Engines to evaluate, comma-separated, in display order.
+    #[arg(long, value_enum, value_delimiter = ',', default_value = "rules")]
+    pub engines: Vec<EngineChoice>,
+    /// Meta sidecar (JSON Lines with id, family, group...) for per-group figures.
+    #[arg(long, value_name = "FILE")]
+    pub meta: Option<PathBuf>,
+    /// Which meta field defines the groups.
+    #[arg(long, value_enum, default_value_t = GroupBy::Family)]
+    pub group_by: GroupBy,
+    /// Write a self-contained HTML report (tables, ROC, PR, calibration, histograms).
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
+    /// Include evidence (profile text) of the most-wrong profiles in the report and JSON.
+    #[arg(long)]
+    pub report_evidence: bool,
+    /// Output format on standard output.
+    #[arg(long, value_enum, default_value_t = EvalFormat::Table)]
+    pub format: EvalFormat,
+    /// Rule file to use instead of the shipped one (rules and hybrid engines).
+    #[arg(long, value_name = "FILE")]
+    pub rules: Option<PathBuf>,
+    /// Model directory to use instead of the embedded model (model and hybrid engines).
+    #[arg(long, value_name = "DIR")]
+    pub model: Option<PathBuf>,
+    /// Bootstrap resamples for the intervals (0 turns them off).
+    #[arg(long, default_value_t = 200)]
+    pub bootstrap: usize,
+    /// Seed of the bootstrap.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// How many most-wrong profiles to list per engine.
+    #[arg(long, default_value_t = 10)]
+    pub worst: usize,
+    /// Fit the hybrid's coefficients on this labelled validation file first.
+    #[arg(long, value_name = "FILE", conflicts_with = "hybrid_params")]
+    pub fit_hybrid: Option<PathBuf>,
+    /// Hybrid coefficients file (default: hybrid.json beside the model, else the defaults).
+    #[arg(long, value_name = "FILE")]
+    pub hybrid_params: Option<PathBuf>,
+    /// Write the hybrid coefficients used (e.g. freshly fitted) to this file.
+    #[arg(long, value_name = "FILE")]
+    pub save_hybrid: Option<PathBuf>,
+}
+
+/// Loads the model engine. The model is not part of this build yet, so this says so.
+fn model_engine(_dir: Option<&PathBuf>) -> anyhow::Result<Box<dyn Scorer>> {
+    anyhow::bail!(
+        "the model engine is not available in this build yet: no trained model ships with it; evaluate with --engines rules"
+    )
+}
+
+/// Reads a labelled file, reporting rejected lines by number only.
+fn read_labelled(path: &Path) -> anyhow::Result<(LabelledSet, usize)> {
+    let loaded =
+        linkscreen::profile::load(path).with_context(|| format!("reading {}", path.display()))?;
+    for e in &loaded.rejected {
+        eprintln!("{e}");
+    }
+    let rejected = loaded.rejected.len();
+    Ok((
+        LabelledSet::new(loaded.profiles.into_iter().map(|(_, p)| p)),
+        rejected,
+    ))
+}
+
+/// The hybrid's coefficients: given, fitted on a validation file, stored beside the model, or
+/// the defaults.
+fn hybrid_params(
+    args: &EvalArgs,
+    model: &dyn Scorer,
+    rules: &RuleSet,
+) -> anyhow::Result<HybridParams> {
+    if let Some(p) = &args.hybrid_params {
+        return Ok(HybridParams::load(p)?);
+    }
+    let Some(path) = &args.fit_hybrid else {
+        return Ok(HybridParams::for_model_dir(args.model.as_deref())?);
+    };
+    let (set, rejected) = read_labelled(path)?;
+    if rejected > 0 {
+        eprintln!("linkscreen: note: {rejected} lines of the fitting file were rejected");
+    }
+    let m = eval::run_engine(model, &set.profiles)?;
+    let r = eval::run_engine(rules, &set.profiles)?;
+    let p: Vec<f32> = m.assessments.iter().map(|a| a.score).collect();
+    let e: Vec<f32> = r.assessments.iter().map(rule_evidence).collect();
+    let params = HybridParams::fit(&p, &e, &set.labels)
+        .with_context(|| format!("fitting the hybrid on {}", path.display()))?;
+    eprintln!(
+        "linkscreen: hybrid fitted on {} profiles: a {:.3}, b {:.3}, c {:.3}",
+        set.len(),
+        params.a,
+        params.b,
+        params.c
+    );
+    Ok(params)
+}
+
+fn build(
+    args: &EvalArgs,
+    choice: EngineChoice,
+) -> anyhow::Result<(Box<dyn Scorer>, Option<HybridParams>)> {
+    Ok(match choice {
+        EngineChoice::Rules => (Box::new(super::rules::load(args.rules.as_ref())?), None),
+        EngineChoice::Model => (model_engine(args.model.as_ref())?, None),
+        EngineChoice::Hybrid => {
+            let model = model_engine(args.model.as_ref())?;
+            let rules = super::rules::load(args.rules.as_ref())?;
+            let params = hybrid_params(args, model.as_ref(), &rules)?;
+            (
+                Box::new(Hybrid::new(model, rules, params.clone())),
+                Some(params),
+            )
+        }
+    })
+}
+
+pub fn run(args: EvalArgs) -> anyhow::Result<Status> {
+    let mut choices = Vec::new();
+    for c in &args.engines {
+        if !choices.contains(c) {
+            choices.push(*c);
+        }
+    }
+    let meta = match &args.meta {
+        Some(p) => Some(linkscreen::meta::load(p)?),
+        None => None,
+    };
+    let mut engines = Vec::new();
+    let mut hybrid = None;
+    for &c in &choices {
+        let (engine, params) = build(&args, c)?;
+        hybrid = hybrid.or(params);
+        engines.push(engine);
+    }
+    if let (Some(path), Some(params)) = (&args.save_hybrid, &hybrid) {
+        std::fs::write(path, params.to_json() + "\n")
+            .with_context(|| format!("writing {}", path.display()))?;
+    } else if args.save_hybrid.is_some() {
+        anyhow::bail!("--save-hybrid needs the hybrid engine in --engines");
+    }
+    let (set, rejected) = read_labelled(&args.file)?;
+    if set.unlabelled > 0 {
+        eprintln!(
+            "linkscreen: note: {} profiles without a label were skipped",
+            set.unlabelled
+        );
+    }
+    let mut runs = Vec::with_capacity(engines.len());
+    for e in &engines {
+        runs.push(eval::run_engine(e.as_ref(), &set.profiles)?);
+    }
+    let options = EvalOptions {
+        bootstrap: BootstrapSettings {
+            resamples: args.bootstrap,
+            seed: args.seed,
+            ..BootstrapSettings::default()
+        },
+        groups: meta.map(|m| (m, args.group_by.into())),
+        worst: args.worst,
+        evidence: args.report_evidence,
+    };
+    let input = InputCounts {
+        file: args.file.display().to_string(),
+        rejected,
+        ..InputCounts::default()
+    };
+    let mut report = eval::evaluate(&set, &runs, input, &options)?;
+    report.hybrid = hybrid;
+    if let Some(path) = &args.report {
+        std::fs::write(path, eval::report::html(&report, args.report_evidence))
+            .with_context(|| format!("writing {}", path.display()))?;
+    }
+    let text = match args.format {
+        EvalFormat::Table => eval::table::render(&report),
+        EvalFormat::Json => serde_json::to_string_pretty(&report)? + "\n",
+    };
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        Err(e) if is_broken_pipe(&e) => return Ok(Status::Success),
+        other => other.context("writing output")?,
+    }
+    Ok(if rejected > 0 {
+        Status::Rejected
+    } else {
+        Status::Success
+    })
 }

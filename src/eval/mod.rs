@@ -188,6 +188,9 @@ pub struct EvalReport {
     pub engines: Vec<EngineReport>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub grouping: Option<Grouping>,
+    /// The hybrid engine's coefficients, when it was evaluated (set by the caller).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hybrid: Option<crate::hybrid::HybridParams>,
     /// The labels in input order, for plots; not part of the JSON.
     #[serde(skip)]
     pub labels: Vec<bool>,
@@ -329,6 +332,7 @@ pub fn evaluate(
         bootstrap_seed: o.bootstrap.seed,
         engines,
         grouping,
+        hybrid: None,
         labels: set.labels.clone(),
     })
 }

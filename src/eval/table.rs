@@ -151,6 +151,7 @@ pub fn render_groups(r: &EvalReport, g: &Grouping) -> String {
     for e in &r.engines {
         let _ = write!(out, " | {:<26}", e.engine.as_str());
     }
+    out.truncate(out.trim_end().len());
     out.push('\n');
     let _ = write!(out, "{:<width$} {:>6} {:>6}", g.key, "n", "fakes");
     for _ in &r.engines {
