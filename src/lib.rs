@@ -4,9 +4,12 @@
 //! parsing and printing, which live in the `linkscreen` binary.
 
 pub mod eval;
+pub mod features;
 pub mod hybrid;
 pub mod meta;
+pub mod model;
 pub mod normalize;
 pub mod profile;
 pub mod rules;
 pub mod score;
+pub mod train;

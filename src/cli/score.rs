@@ -43,8 +43,11 @@ pub struct ScoreArgs {
     /// Profile file (JSON Lines, format v1), or - for standard input.
     pub file: PathBuf,
     /// Which engine scores the profiles.
-    #[arg(long, value_enum, default_value_t = EngineChoice::Rules)]
+    #[arg(long, value_enum, default_value_t = EngineChoice::Model)]
     pub engine: EngineChoice,
+    /// Model directory to use instead of the default model embedded in the binary.
+    #[arg(long, value_name = "DIR")]
+    pub model: Option<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Jsonl)]
     pub format: Format,
@@ -69,6 +72,9 @@ pub struct ExplainArgs {
     /// Rule file to use instead of the shipped one.
     #[arg(long, value_name = "FILE")]
     pub rules: Option<PathBuf>,
+    /// Model directory to use instead of the default model embedded in the binary.
+    #[arg(long, value_name = "DIR")]
+    pub model: Option<PathBuf>,
 }
 
 /// Counts kept for the run's summary line.
@@ -119,12 +125,25 @@ pub fn check(args: CheckArgs) -> anyhow::Result<Status> {
     Ok(tally.status())
 }
 
-fn build_engine(choice: EngineChoice, rules: Option<&PathBuf>) -> anyhow::Result<Box<dyn Scorer>> {
+/// The model engine: the embedded default, or a verified artifact directory.
+fn load_model(dir: Option<&PathBuf>) -> anyhow::Result<linkscreen::model::Classifier> {
+    use linkscreen::model::Classifier;
+    match dir {
+        Some(d) => Classifier::load(d).with_context(|| format!("loading model {}", d.display())),
+        None => Classifier::embedded().context("loading the embedded default model"),
+    }
+}
+
+fn build_engine(
+    choice: EngineChoice,
+    rules: Option<&PathBuf>,
+    model: Option<&PathBuf>,
+) -> anyhow::Result<Box<dyn Scorer>> {
     match choice {
         EngineChoice::Rules => Ok(Box::new(super::rules::load(rules)?)),
-        EngineChoice::Model | EngineChoice::Hybrid => anyhow::bail!(
-            "the {} engine is not available in this build yet: no trained model ships with it; use --engine rules",
-            if choice == EngineChoice::Model { "model" } else { "hybrid" }
+        EngineChoice::Model => Ok(Box::new(load_model(model)?)),
+        EngineChoice::Hybrid => anyhow::bail!(
+            "the hybrid engine is not available in this build yet; use --engine model or --engine rules"
         ),
     }
 }
@@ -167,7 +186,7 @@ fn write_stop(e: std::io::Error) -> Stop {
 }
 
 pub fn score(args: ScoreArgs) -> anyhow::Result<Status> {
-    let engine = build_engine(args.engine, args.rules.as_ref())?;
+    let engine = build_engine(args.engine, args.rules.as_ref(), args.model.as_ref())?;
     let mut reader =
         profile::open(&args.file).with_context(|| format!("opening {}", args.file.display()))?;
     let stdout = std::io::stdout().lock();
@@ -253,9 +272,36 @@ pub fn explain(args: ExplainArgs) -> anyhow::Result<Status> {
     let hits = rules.hits(&profile);
     let a = rules.assess(&hits);
     let t = linkscreen::score::Scorer::thresholds(&rules);
+    let model = load_model(args.model.as_ref())?;
+    let details = model.details(&profile);
+    let mt = linkscreen::score::Scorer::thresholds(&model);
     let mut out = std::io::stdout().lock();
     let result = (|| -> std::io::Result<()> {
         writeln!(out, "profile {} (line {line})", profile.id)?;
+        writeln!(
+            out,
+            "\nmodel: score {:.3} -> {} (review >= {:.2}, fake >= {:.2}; logit {:+.2}{})",
+            details.score,
+            mt.verdict(details.score).as_str(),
+            mt.review,
+            mt.fake,
+            details.logit,
+            if details.truncated > 0 {
+                format!("; {} section(s) truncated", details.truncated)
+            } else {
+                String::new()
+            }
+        )?;
+        writeln!(out, "  contributions (logit change when removed):")?;
+        for r in details.contributions.iter().filter(|r| r.weight.abs() >= 0.01).take(12) {
+            writeln!(
+                out,
+                "  {:<34} {:+.2}  {}",
+                r.code,
+                r.weight,
+                r.evidence.as_deref().unwrap_or("")
+            )?;
+        }
         writeln!(
             out,
             "\nrules: score {:.3} -> {} (review >= {:.2}, fake >= {:.2})",

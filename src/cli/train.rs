@@ -1,16 +1,42 @@
-//! `linkscreen train`: placeholder until its issue lands; it says so instead of pretending.
+//! `linkscreen train`: trains a model from a configuration file and writes the artifact.
 
+use std::path::PathBuf;
+
+use anyhow::Context;
 use clap::Parser;
 
 use super::Status;
 
 #[derive(Debug, Parser)]
+#[command(after_help = "Examples:
+  linkscreen train --config training/default.toml --out models/default
+  linkscreen train --config training/smoke.toml --out /tmp/smoke-model --device cpu")]
 pub struct TrainArgs {
-    /// Arguments are defined when the command is implemented.
-    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
-    pub rest: Vec<String>,
+    /// Training configuration (TOML), e.g. training/default.toml.
+    #[arg(long, value_name = "FILE")]
+    pub config: PathBuf,
+    /// Directory to write the model artifact into (created if needed).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Compute device: auto (a GPU when built with one and present), cpu, or cuda:N.
+    #[arg(long, default_value = "auto")]
+    pub device: String,
 }
 
-pub fn run(_args: TrainArgs) -> anyhow::Result<Status> {
-    anyhow::bail!("`linkscreen train` is not implemented in this build yet")
+pub fn run(args: TrainArgs) -> anyhow::Result<Status> {
+    let cfg = linkscreen::train::TrainConfig::from_file(&args.config)
+        .with_context(|| format!("reading {}", args.config.display()))?;
+    let device = linkscreen::train::device(&args.device)?;
+    let start = std::time::Instant::now();
+    let outcome = linkscreen::train::train_to(&cfg, &device, &args.out)?;
+    let c = &outcome.classifier.calibration;
+    eprintln!(
+        "linkscreen: trained in {:.1} s; wrote {} (temperature {:.3}, review >= {:.3}, fake >= {:.3})",
+        start.elapsed().as_secs_f64(),
+        args.out.display(),
+        c.temperature,
+        c.review,
+        c.fake
+    );
+    Ok(Status::Success)
 }

@@ -1,0 +1,263 @@
+//! Model artifact directories: every file is listed in `manifest.json` with its SHA-256, which
+//! is checked before anything is parsed; a mismatch or a missing file refuses the model and
+//! names the file. The default model is embedded in the binary and verified the same way.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+use candle_core::{DType, Device, Tensor};
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use super::config::{Calibration, FeatureStats, ModelConfig};
+use super::net::Weights;
+use super::text::TextEncoder;
+use super::{Classifier, ModelError};
+use crate::rules::RuleSet;
+
+/// The files of an artifact besides `manifest.json`; all are required.
+pub const ARTIFACT_FILES: [&str; 7] = [
+    "config.json",
+    "model.safetensors",
+    "tokenizer.json",
+    "features.json",
+    "calibration.json",
+    "metrics.json",
+    "MODEL_CARD.md",
+];
+
+/// An artifact's file contents by name.
+pub type ArtifactFiles = BTreeMap<String, Vec<u8>>;
+
+#[derive(Debug, Serialize, Deserialize)]
+struct Manifest {
+    format_version: u32,
+    /// File name to lower-case hex SHA-256.
+    files: BTreeMap<String, String>,
+}
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn file_err(file: &str, reason: impl Into<String>) -> ModelError {
+    ModelError::File {
+        file: file.to_owned(),
+        reason: reason.into(),
+    }
+}
+
+fn integrity(file: &str, reason: impl Into<String>) -> ModelError {
+    ModelError::Integrity {
+        file: file.to_owned(),
+        reason: reason.into(),
+    }
+}
+
+/// Checks the files against the manifest (also given among them).
+pub fn verify(files: &ArtifactFiles) -> Result<(), ModelError> {
+    let raw = files
+        .get("manifest.json")
+        .ok_or_else(|| integrity("manifest.json", "missing"))?;
+    let m: Manifest = serde_json::from_slice(raw)
+        .map_err(|e| integrity("manifest.json", format!("not a manifest: {e}")))?;
+    for name in ARTIFACT_FILES {
+        if !m.files.contains_key(name) {
+            return Err(integrity(name, "not listed in manifest.json"));
+        }
+    }
+    for (name, want) in &m.files {
+        let bytes = files.get(name).ok_or_else(|| integrity(name, "missing"))?;
+        if sha256_hex(bytes) != *want {
+            return Err(integrity(name, "SHA-256 does not match manifest.json"));
+        }
+    }
+    Ok(())
+}
+
+/// Reads an artifact directory's files (those the manifest names, plus the required ones).
+pub fn read_dir(dir: &Path) -> Result<ArtifactFiles, ModelError> {
+    let mut files = ArtifactFiles::new();
+    let read = |name: &str| {
+        std::fs::read(dir.join(name)).map_err(|e| integrity(name, format!("cannot read: {e}")))
+    };
+    let manifest = read("manifest.json")?;
+    let names: Vec<String> = serde_json::from_slice::<Manifest>(&manifest)
+        .map(|m| m.files.into_keys().collect())
+        .unwrap_or_default();
+    files.insert("manifest.json".into(), manifest);
+    for name in names
+        .iter()
+        .map(String::as_str)
+        .chain(ARTIFACT_FILES)
+        .filter(|n| !n.contains('/') && !n.contains('\\') && *n != "manifest.json")
+    {
+        if !files.contains_key(name) {
+            files.insert(name.to_owned(), read(name)?);
+        }
+    }
+    Ok(files)
+}
+
+fn json<T: serde::de::DeserializeOwned>(
+    files: &ArtifactFiles,
+    name: &str,
+) -> Result<T, ModelError> {
+    serde_json::from_slice(&files[name]).map_err(|e| file_err(name, e.to_string()))
+}
+
+fn tensor_vec(t: &HashMap<String, Tensor>, name: &str) -> Result<Vec<f32>, ModelError> {
+    let bad = |r: String| file_err("model.safetensors", format!("tensor {name}: {r}"));
+    t.get(name)
+        .ok_or_else(|| bad("missing".into()))?
+        .to_dtype(DType::F32)
+        .and_then(|t| t.flatten_all())
+        .and_then(|t| t.to_vec1::<f32>())
+        .map_err(|e| bad(e.to_string()))
+}
+
+impl Classifier {
+    /// Builds a classifier from verified artifact files.
+    pub fn from_files(files: &ArtifactFiles) -> Result<Classifier, ModelError> {
+        verify(files)?;
+        let config: ModelConfig = json(files, "config.json")?;
+        let stats: FeatureStats = json(files, "features.json")?;
+        let calibration: Calibration = json(files, "calibration.json")?;
+        let tokenizer = tokenizers::Tokenizer::from_bytes(&files["tokenizer.json"])
+            .map_err(|e| file_err("tokenizer.json", e.to_string()))?;
+        let tensors =
+            candle_core::safetensors::load_buffer(&files["model.safetensors"], &Device::Cpu)
+                .map_err(|e| file_err("model.safetensors", e.to_string()))?;
+        let b2 = tensor_vec(&tensors, "b2")?;
+        let weights = Weights {
+            dim: config.dim,
+            hidden: config.hidden,
+            sections: config.sections.len(),
+            features: stats.names.len(),
+            emb: tensor_vec(&tensors, "emb")?,
+            w1: tensor_vec(&tensors, "w1")?,
+            b1: tensor_vec(&tensors, "b1")?,
+            w2: tensor_vec(&tensors, "w2")?,
+            b2: b2.first().copied().unwrap_or(0.0),
+        };
+        let encoder = TextEncoder {
+            tokenizer,
+            vocab: config.vocab as u32,
+            buckets: config.buckets as u32,
+            max_tokens: config.max_tokens,
+            rules: config.rule_features.then(RuleSet::default_rules),
+        };
+        let extra = ["metrics.json", "MODEL_CARD.md"]
+            .iter()
+            .map(|n| (n.to_string(), files[*n].clone()))
+            .collect();
+        Classifier::new(config, encoder, weights, stats, calibration, extra)
+    }
+
+    /// Loads and verifies an artifact directory.
+    pub fn load(dir: &Path) -> Result<Classifier, ModelError> {
+        Classifier::from_files(&read_dir(dir)?)
+    }
+
+    /// The artifact's files, manifest included.
+    pub fn to_files(&self) -> Result<ArtifactFiles, ModelError> {
+        let mut files = ArtifactFiles::new();
+        let to_json = |v: &dyn erased::Json| v.pretty();
+        files.insert("config.json".into(), to_json(&self.config));
+        files.insert("features.json".into(), to_json(&self.stats));
+        files.insert("calibration.json".into(), to_json(&self.calibration));
+        let tok = self
+            .encoder
+            .tokenizer
+            .to_string(false)
+            .map_err(|e| ModelError::Tokenizer(e.to_string()))?;
+        files.insert("tokenizer.json".into(), tok.into_bytes());
+        files.insert("model.safetensors".into(), self.weights_bytes()?);
+        for (k, v) in &self.extra {
+            files.insert(k.clone(), v.clone());
+        }
+        for name in ARTIFACT_FILES {
+            files.entry(name.to_owned()).or_default();
+        }
+        let manifest = Manifest {
+            format_version: super::FORMAT_VERSION,
+            files: files
+                .iter()
+                .map(|(k, v)| (k.clone(), sha256_hex(v)))
+                .collect(),
+        };
+        let mut m = serde_json::to_vec_pretty(&manifest).expect("a manifest serialises");
+        m.push(b'\n');
+        files.insert("manifest.json".into(), m);
+        Ok(files)
+    }
+
+    /// The weights in the safetensors format (little-endian F32, names sorted), written by
+    /// hand so the bytes are deterministic and no extra dependency is needed.
+    fn weights_bytes(&self) -> Result<Vec<u8>, ModelError> {
+        let w = &self.weights;
+        let b2 = [w.b2];
+        let tensors: [(&str, &[f32], Vec<usize>); 5] = [
+            ("b1", &w.b1, vec![w.hidden]),
+            ("b2", &b2, vec![1]),
+            ("emb", &w.emb, vec![w.rows(), w.dim]),
+            ("w1", &w.w1, vec![w.hidden, w.inputs()]),
+            ("w2", &w.w2, vec![w.hidden]),
+        ];
+        let mut header = serde_json::Map::new();
+        let mut offset = 0usize;
+        for (name, data, shape) in &tensors {
+            let end = offset + data.len() * 4;
+            header.insert(
+                (*name).to_owned(),
+                serde_json::json!({"dtype": "F32", "shape": shape, "data_offsets": [offset, end]}),
+            );
+            offset = end;
+        }
+        let mut h = serde_json::to_vec(&header).expect("a header serialises");
+        while !h.len().is_multiple_of(8) {
+            h.push(b' ');
+        }
+        let mut out = Vec::with_capacity(8 + h.len() + offset);
+        out.extend_from_slice(&(h.len() as u64).to_le_bytes());
+        out.extend_from_slice(&h);
+        for (_, data, _) in &tensors {
+            for v in data.iter() {
+                out.extend_from_slice(&v.to_le_bytes());
+            }
+        }
+        Ok(out)
+    }
+
+    /// Writes the artifact (with a fresh manifest) into `dir`, creating it.
+    pub fn save(&self, dir: &Path) -> Result<(), ModelError> {
+        std::fs::create_dir_all(dir).map_err(|source| ModelError::Write {
+            file: dir.display().to_string(),
+            source,
+        })?;
+        for (name, bytes) in self.to_files()? {
+            std::fs::write(dir.join(&name), bytes)
+                .map_err(|source| ModelError::Write { file: name, source })?;
+        }
+        Ok(())
+    }
+}
+
+/// Pretty JSON with a trailing newline for any serialisable value.
+mod erased {
+    pub trait Json {
+        fn pretty(&self) -> Vec<u8>;
+    }
+
+    impl<T: serde::Serialize> Json for T {
+        fn pretty(&self) -> Vec<u8> {
+            let mut v = serde_json::to_vec_pretty(self).expect("model JSON serialises");
+            v.push(b'\n');
+            v
+        }
+    }
+}

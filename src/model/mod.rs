@@ -1,0 +1,328 @@
+//! The trained classifier: tokenizer, embedding-bag text encoder over profile sections,
+//! numeric features and an MLP head, loaded from a verified artifact directory (or from the
+//! copy embedded in the binary) and used through [`crate::score::Scorer`].
+
+mod artifact;
+pub mod config;
+mod embedded;
+pub mod net;
+pub mod text;
+mod tokenizer;
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use crate::profile::Profile;
+use crate::score::{Assessment, EngineKind, Reason, ScoreError, Scorer, Thresholds};
+
+pub use artifact::{sha256_hex, ArtifactFiles, ARTIFACT_FILES};
+pub use config::{Calibration, FeatureStats, ModelConfig, FORMAT_VERSION};
+pub use net::Weights;
+pub use text::{Encoded, TextEncoder, SECTIONS};
+pub use tokenizer::train_tokenizer;
+
+/// Errors loading, saving or building a model.
+#[derive(Debug, thiserror::Error)]
+pub enum ModelError {
+    #[error("model file {file}: {reason}")]
+    File { file: String, reason: String },
+    #[error("integrity check failed for model file {file}: {reason}")]
+    Integrity { file: String, reason: String },
+    #[error("cannot write model file {file}: {source}")]
+    Write {
+        file: String,
+        source: std::io::Error,
+    },
+    #[error("tokenizer: {0}")]
+    Tokenizer(String),
+}
+
+/// How many reasons a score carries.
+pub const TOP_REASONS: usize = 5;
+
+/// A scored profile with everything the explanations need.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Details {
+    /// Uncalibrated logit.
+    pub logit: f32,
+    /// Calibrated probability that the profile is fake.
+    pub score: f32,
+    /// Every section and feature-group contribution (logit change when it is removed),
+    /// strongest first.
+    pub contributions: Vec<Reason>,
+    /// Sections cut at the token limit.
+    pub truncated: u32,
+}
+
+/// The model engine.
+pub struct Classifier {
+    pub config: ModelConfig,
+    pub encoder: TextEncoder,
+    pub weights: Weights,
+    pub stats: FeatureStats,
+    pub calibration: Calibration,
+    /// Files carried along unchanged (`metrics.json`, `MODEL_CARD.md`).
+    pub extra: BTreeMap<String, Vec<u8>>,
+    /// Feature groups: reason code and the feature indices in it.
+    groups: Vec<(String, Vec<usize>)>,
+    truncated: AtomicU64,
+}
+
+impl std::fmt::Debug for Classifier {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Classifier")
+            .field("config", &self.config)
+            .field("calibration", &self.calibration)
+            .finish_non_exhaustive()
+    }
+}
+
+const TENURE: [&str; 9] = [
+    "mean_tenure_months",
+    "max_tenure_months",
+    "current_positions",
+    "gap_months_total",
+    "max_gap_months",
+    "overlapping_positions",
+    "career_span_months",
+    "undated_position_share",
+    "tenure",
+];
+
+/// The explanation group of a feature: a value and its missing indicator explain together.
+fn group_of(name: &str) -> String {
+    let n = name.strip_prefix("missing_").unwrap_or(name);
+    let g = if n.starts_with("photo_") {
+        "photo_flags"
+    } else if n.starts_with("rule_") {
+        "rule_hits"
+    } else if n.starts_with("log_obfuscation_") {
+        "obfuscation"
+    } else if TENURE.contains(&n) {
+        "tenure"
+    } else {
+        n.strip_prefix("log_").unwrap_or(n)
+    };
+    g.to_owned()
+}
+
+/// A short excerpt of a text for evidence (at most `max` characters).
+fn excerpt(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((i, _)) => format!("{}...", &text[..i]),
+        None => text.to_owned(),
+    }
+}
+
+fn sigmoid(x: f32) -> f32 {
+    1.0 / (1.0 + (-x).exp())
+}
+
+impl Classifier {
+    /// Assembles a classifier from its parts, checking that they fit together.
+    pub fn new(
+        config: ModelConfig,
+        encoder: TextEncoder,
+        weights: Weights,
+        stats: FeatureStats,
+        calibration: Calibration,
+        extra: BTreeMap<String, Vec<u8>>,
+    ) -> Result<Classifier, ModelError> {
+        let bad = |reason: String| ModelError::File {
+            file: "config.json".into(),
+            reason,
+        };
+        if config.format_version != FORMAT_VERSION {
+            return Err(bad(format!(
+                "format_version {} is not supported (expected {FORMAT_VERSION})",
+                config.format_version
+            )));
+        }
+        if config.sections != SECTIONS {
+            return Err(bad("sections differ from this build's sections".into()));
+        }
+        let expected = crate::features::names(config.rule_features);
+        if stats.names != expected
+            || stats.mean.len() != expected.len()
+            || stats.std.len() != expected.len()
+        {
+            return Err(ModelError::File {
+                file: "features.json".into(),
+                reason: "feature names or statistics do not match this build".into(),
+            });
+        }
+        let w = &weights;
+        if w.dim != config.dim
+            || w.hidden != config.hidden
+            || w.sections != SECTIONS.len()
+            || w.features != expected.len()
+            || w.emb.len() != (config.vocab + config.buckets) * config.dim
+            || w.w1.len() != w.hidden * w.inputs()
+            || w.b1.len() != w.hidden
+            || w.w2.len() != w.hidden
+        {
+            return Err(ModelError::File {
+                file: "model.safetensors".into(),
+                reason: "tensor shapes do not match config.json".into(),
+            });
+        }
+        let mut groups: Vec<(String, Vec<usize>)> = Vec::new();
+        for (i, name) in stats.names.iter().enumerate() {
+            let g = format!("feature:{}", group_of(name));
+            match groups.iter_mut().find(|(c, _)| *c == g) {
+                Some((_, v)) => v.push(i),
+                None => groups.push((g, vec![i])),
+            }
+        }
+        Ok(Classifier {
+            config,
+            encoder,
+            weights,
+            stats,
+            calibration,
+            extra,
+            groups,
+            truncated: AtomicU64::new(0),
+        })
+    }
+
+    /// The default model embedded in the binary (verified like a directory).
+    pub fn embedded() -> Result<Classifier, ModelError> {
+        Classifier::from_files(&embedded::files())
+    }
+
+    /// Sections truncated at the token limit since this classifier was built.
+    pub fn truncated_sections(&self) -> u64 {
+        self.truncated.load(Ordering::Relaxed)
+    }
+
+    /// The calibrated probability for a logit.
+    pub fn calibrate(&self, logit: f32) -> f32 {
+        sigmoid(logit / self.calibration.temperature)
+    }
+
+    /// The uncalibrated logit of an encoded profile.
+    pub fn logit(&self, e: &Encoded) -> f32 {
+        let feats = self.stats.apply(&e.features);
+        self.weights
+            .forward(self.weights.input(&e.ids, &feats))
+            .logit
+    }
+
+    fn evidence(&self, p: &Profile, e: &Encoded, code: &str) -> Option<String> {
+        if let Some(s) = code.strip_prefix("section:") {
+            let i = SECTIONS.iter().position(|n| *n == s)?;
+            return Some(excerpt(&e.texts[i], 80));
+        }
+        let g = code.strip_prefix("feature:")?;
+        if let Some(v) = crate::rules::numeric(p, g) {
+            return Some(format!("{g} = {v}"));
+        }
+        match g {
+            "photo_flags" => p.photo_flags.as_ref().map(|f| {
+                let v: Vec<&str> = f.iter().map(|x| x.as_str()).collect();
+                format!("photo_flags = [{}]", v.join(", "))
+            }),
+            "has_photo" => p.has_photo.map(|v| format!("has_photo = {v}")),
+            "verified" => p.verified.map(|v| format!("verified = {v}")),
+            _ => None,
+        }
+        .or_else(|| {
+            Some(format!("{g}: not given")).filter(|_| {
+                self.stats.names.iter().zip(&e.features).any(|(n, v)| {
+                    n.strip_prefix("missing_").map(group_of).as_deref() == Some(g) && *v == 1.0
+                })
+            })
+        })
+    }
+
+    /// Scores one profile with all its contributions, each with its evidence.
+    pub fn details(&self, p: &Profile) -> Details {
+        self.details_top(p, usize::MAX)
+    }
+
+    /// As [`Classifier::details`], with evidence for the `evidence_for` strongest only.
+    fn details_top(&self, p: &Profile, evidence_for: usize) -> Details {
+        let e = self.encoder.encode(p);
+        self.truncated
+            .fetch_add(e.truncated as u64, Ordering::Relaxed);
+        let feats = self.stats.apply(&e.features);
+        let w = &self.weights;
+        let f = w.forward(w.input(&e.ids, &feats));
+        let mut contributions = Vec::with_capacity(SECTIONS.len() + self.groups.len());
+        for (s, name) in SECTIONS.iter().enumerate() {
+            if e.ids[s].is_empty() {
+                continue;
+            }
+            let c = f.logit - w.occluded_logit(&f, &w.section_inputs(s));
+            contributions.push((format!("section:{name}"), c));
+        }
+        for (code, members) in &self.groups {
+            let idx: Vec<usize> = members.iter().map(|&i| w.feature_input(i)).collect();
+            let c = f.logit - w.occluded_logit(&f, &idx);
+            contributions.push((code.clone(), c));
+        }
+        contributions.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()).then_with(|| a.0.cmp(&b.0)));
+        let contributions = contributions
+            .into_iter()
+            .map(|(code, c)| Reason {
+                evidence: None,
+                weight: (c * 1000.0).round() / 1000.0,
+                code,
+            })
+            .collect();
+        Details {
+            logit: f.logit,
+            score: self.calibrate(f.logit),
+            contributions,
+            truncated: e.truncated,
+        }
+        .with_evidence(evidence_for, |code| self.evidence(p, &e, code))
+    }
+
+    /// Scores a batch with all contributions (for explanations and the hybrid engine).
+    pub fn score_with_details(&self, profiles: &[Profile]) -> Vec<Details> {
+        profiles.iter().map(|p| self.details(p)).collect()
+    }
+}
+
+impl Details {
+    /// Fills in evidence for the strongest reasons only (evidence costs string work).
+    fn with_evidence(mut self, n: usize, f: impl Fn(&str) -> Option<String>) -> Details {
+        for r in self.contributions.iter_mut().take(n) {
+            r.evidence = f(&r.code);
+        }
+        self
+    }
+}
+
+impl Scorer for Classifier {
+    fn kind(&self) -> EngineKind {
+        EngineKind::Model
+    }
+
+    fn thresholds(&self) -> Thresholds {
+        Thresholds {
+            review: self.calibration.review,
+            fake: self.calibration.fake,
+        }
+    }
+
+    fn score_batch(&self, profiles: &[Profile]) -> Result<Vec<Assessment>, ScoreError> {
+        Ok(profiles
+            .iter()
+            .map(|p| {
+                let mut d = self.details_top(p, TOP_REASONS);
+                d.contributions.truncate(TOP_REASONS);
+                d.contributions.retain(|r| r.weight.abs() >= 0.01);
+                Assessment {
+                    score: d.score,
+                    reasons: d.contributions,
+                }
+            })
+            .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests;

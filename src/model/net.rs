@@ -1,0 +1,155 @@
+//! The network's weights and its forward pass in plain Rust (used for scoring: faster than
+//! going through tensors for an embedding bag, and bit-for-bit deterministic whatever the
+//! number of threads). Training builds the same network from candle tensors (`crate::train`).
+//!
+//! Network: per section, the mean of the embeddings of its token and hashed-bigram ids; the
+//! input is `[pooled sections (S x D), section present flags (S), standardised features (F)]`,
+//! then `Linear(In, H) -> ReLU -> Linear(H, 1)` gives the logit.
+
+/// Weights of the network, row-major.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Weights {
+    pub dim: usize,
+    pub hidden: usize,
+    pub sections: usize,
+    pub features: usize,
+    /// `rows x dim` embedding table (tokens then hashed bigrams).
+    pub emb: Vec<f32>,
+    /// `hidden x inputs`.
+    pub w1: Vec<f32>,
+    pub b1: Vec<f32>,
+    /// `hidden`.
+    pub w2: Vec<f32>,
+    pub b2: f32,
+}
+
+/// A forward pass kept for explanations.
+#[derive(Debug, Clone)]
+pub struct Forward {
+    pub input: Vec<f32>,
+    pub pre: Vec<f32>,
+    pub logit: f32,
+}
+
+impl Weights {
+    pub fn inputs(&self) -> usize {
+        self.sections * self.dim + self.sections + self.features
+    }
+
+    pub fn rows(&self) -> usize {
+        self.emb.len() / self.dim.max(1)
+    }
+
+    /// The input vector: pooled sections, presence flags, standardised features.
+    pub fn input(&self, ids: &[Vec<u32>], features: &[f32]) -> Vec<f32> {
+        let d = self.dim;
+        let rows = self.rows() as u32;
+        let mut x = vec![0.0f32; self.inputs()];
+        for (s, sec) in ids.iter().enumerate().take(self.sections) {
+            let valid = sec.iter().filter(|&&i| i < rows).count();
+            if valid == 0 {
+                continue;
+            }
+            let out = &mut x[s * d..(s + 1) * d];
+            for &i in sec.iter().filter(|&&i| i < rows) {
+                let row = &self.emb[i as usize * d..(i as usize + 1) * d];
+                for (o, v) in out.iter_mut().zip(row) {
+                    *o += v;
+                }
+            }
+            let inv = 1.0 / valid as f32;
+            out.iter_mut().for_each(|o| *o *= inv);
+            x[self.sections * d + s] = 1.0;
+        }
+        let base = self.sections * d + self.sections;
+        for (slot, f) in x[base..].iter_mut().zip(features) {
+            *slot = *f;
+        }
+        x
+    }
+
+    fn output(&self, pre: &[f32]) -> f32 {
+        self.b2
+            + pre
+                .iter()
+                .zip(&self.w2)
+                .map(|(p, w)| p.max(0.0) * w)
+                .sum::<f32>()
+    }
+
+    pub fn forward(&self, input: Vec<f32>) -> Forward {
+        let n = self.inputs();
+        let pre: Vec<f32> = (0..self.hidden)
+            .map(|h| {
+                let row = &self.w1[h * n..(h + 1) * n];
+                self.b1[h] + row.iter().zip(&input).map(|(w, x)| w * x).sum::<f32>()
+            })
+            .collect();
+        let logit = self.output(&pre);
+        Forward { input, pre, logit }
+    }
+
+    /// The logit after setting the given inputs to zero (occlusion): for a section, its pooled
+    /// vector and presence flag; for a feature, its standardised value(s), i.e. the training mean.
+    pub fn occluded_logit(&self, f: &Forward, inputs: &[usize]) -> f32 {
+        let n = self.inputs();
+        let mut pre = f.pre.clone();
+        for (h, p) in pre.iter_mut().enumerate() {
+            let row = &self.w1[h * n..(h + 1) * n];
+            for &i in inputs {
+                *p -= row[i] * f.input[i];
+            }
+        }
+        self.output(&pre)
+    }
+
+    /// The input indices of a section (pooled vector and presence flag).
+    pub fn section_inputs(&self, s: usize) -> Vec<usize> {
+        let mut v: Vec<usize> = (s * self.dim..(s + 1) * self.dim).collect();
+        v.push(self.sections * self.dim + s);
+        v
+    }
+
+    /// The input index of a feature.
+    pub fn feature_input(&self, f: usize) -> usize {
+        self.sections * self.dim + self.sections + f
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tiny() -> Weights {
+        Weights {
+            dim: 2,
+            hidden: 2,
+            sections: 1,
+            features: 1,
+            emb: vec![1.0, 0.0, 0.0, 1.0],
+            w1: vec![1.0, 0.0, 0.5, 2.0, 0.0, 1.0, 0.0, -1.0],
+            b1: vec![0.0, 0.1],
+            w2: vec![1.0, -1.0],
+            b2: 0.5,
+        }
+    }
+
+    #[test]
+    fn forward_matches_hand_computation() {
+        let w = tiny();
+        let x = w.input(&[vec![0, 1]], &[1.0]);
+        assert_eq!(x, vec![0.5, 0.5, 1.0, 1.0]);
+        let f = w.forward(x);
+        // pre0 = 0.5 + 0.5 + 2 = 3; pre1 = 0.1 + 0.5 - 1 = -0.4 -> relu 0.
+        assert!((f.logit - 3.5).abs() < 1e-6);
+        let occluded = w.occluded_logit(&f, &w.section_inputs(0));
+        // Without the section: pre0 = 2, pre1 = 0.1 - 1 < 0.
+        assert!((occluded - 2.5).abs() < 1e-6);
+    }
+
+    #[test]
+    fn out_of_range_ids_are_ignored() {
+        let w = tiny();
+        assert_eq!(w.input(&[vec![9]], &[0.0]), vec![0.0; 4]);
+    }
+}

@@ -1,0 +1,101 @@
+use super::*;
+use crate::profile::{load, parse_line};
+
+fn examples() -> Vec<Profile> {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/datasets/examples/profiles.jsonl"
+    );
+    load(std::path::Path::new(path))
+        .unwrap()
+        .profiles
+        .into_iter()
+        .map(|(_, p)| p)
+        .collect()
+}
+
+#[test]
+fn embedded_model_loads_and_scores_probabilities() {
+    let c = Classifier::embedded().unwrap();
+    let scores = c.score_batch(&examples()).unwrap();
+    assert!(!scores.is_empty());
+    assert!(scores.iter().all(|a| (0.0..=1.0).contains(&a.score)));
+    let t = c.thresholds();
+    assert!(t.review <= t.fake);
+}
+
+#[test]
+fn save_load_round_trip_is_identical() {
+    let c = Classifier::embedded().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    c.save(dir.path()).unwrap();
+    let again = Classifier::load(dir.path()).unwrap();
+    assert_eq!(again.to_files().unwrap(), c.to_files().unwrap());
+    let p = examples();
+    let a: Vec<f32> = c.score_batch(&p).unwrap().iter().map(|a| a.score).collect();
+    let b: Vec<f32> = again
+        .score_batch(&p)
+        .unwrap()
+        .iter()
+        .map(|a| a.score)
+        .collect();
+    assert_eq!(a, b);
+}
+
+#[test]
+fn tampered_or_missing_files_are_refused_by_name() {
+    let c = Classifier::embedded().unwrap();
+    for name in ["model.safetensors", "calibration.json", "tokenizer.json"] {
+        let dir = tempfile::tempdir().unwrap();
+        c.save(dir.path()).unwrap();
+        let path = dir.path().join(name);
+        let mut bytes = std::fs::read(&path).unwrap();
+        let last = bytes.len() - 2;
+        bytes[last] ^= 1;
+        std::fs::write(&path, bytes).unwrap();
+        let e = Classifier::load(dir.path()).unwrap_err().to_string();
+        assert!(e.contains(name) && e.contains("integrity"), "{e}");
+        std::fs::remove_file(&path).unwrap();
+        let e = Classifier::load(dir.path()).unwrap_err().to_string();
+        assert!(e.contains(name), "{e}");
+    }
+}
+
+#[test]
+fn changing_only_names_never_changes_scores() {
+    let c = Classifier::embedded().unwrap();
+    let profiles = examples();
+    let names: Vec<Option<String>> = profiles.iter().map(|p| p.name.clone()).collect();
+    let before = c.score_batch(&profiles).unwrap();
+    for shift in 1..4 {
+        let swapped: Vec<Profile> = profiles
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                let mut q = p.clone();
+                q.name = names[(i + shift) % names.len()].clone();
+                q.username = Some(format!("user{}", i * shift));
+                q
+            })
+            .collect();
+        assert_eq!(c.score_batch(&swapped).unwrap(), before);
+    }
+}
+
+#[test]
+fn reasons_name_sections_and_features_with_evidence() {
+    let c = Classifier::embedded().unwrap();
+    let line = r#"{"id":"x","headline":"Senior headhunter","about":"Discreet paid reports","messages":[{"direction":"inbound","text":"Let us continue on WhatsApp, paid reports welcome"}],"connections":12,"followers":3}"#;
+    let p = parse_line(line.as_bytes(), &mut Default::default()).unwrap();
+    let d = c.details(&p);
+    assert!(d.contributions.iter().any(|r| r.code == "section:messages"));
+    assert!(d
+        .contributions
+        .iter()
+        .any(|r| r.code == "feature:connections"
+            && r.evidence.as_deref() == Some("connections = 12")));
+    assert!(d
+        .contributions
+        .windows(2)
+        .all(|w| w[0].weight.abs() >= w[1].weight.abs()));
+}

@@ -1,0 +1,160 @@
+//! From a profile to model inputs: normalised section texts, token and hashed-bigram ids per
+//! section, and the raw feature vector. Names, usernames, locations and spoken languages are
+//! never read here, so they cannot influence a score.
+
+use tokenizers::Tokenizer;
+
+use crate::features::{self, RuleSummary};
+use crate::normalize::{normalize, Normalized, Obfuscation};
+use crate::profile::{Profile, TextField};
+use crate::rules::RuleSet;
+
+/// The sections the text encoder pools separately, in model order.
+pub const SECTIONS: [&str; 8] = [
+    "headline",
+    "about",
+    "experience",
+    "experience.description",
+    "education",
+    "skills",
+    "messages",
+    "messages.outbound",
+];
+
+/// The section a text field belongs to, or `None` for fields the model never reads.
+pub fn section_of(f: TextField) -> Option<usize> {
+    Some(match f {
+        TextField::Headline => 0,
+        TextField::About => 1,
+        TextField::ExperienceTitle | TextField::ExperienceCompany => 2,
+        TextField::ExperienceDescription => 3,
+        TextField::EducationSchool | TextField::EducationDegree | TextField::EducationField => 4,
+        TextField::Skills => 5,
+        TextField::MessagesInbound => 6,
+        TextField::MessagesOutbound => 7,
+        TextField::Name
+        | TextField::Username
+        | TextField::Location
+        | TextField::Website
+        | TextField::ExperienceLocation
+        | TextField::Languages => return None,
+    })
+}
+
+/// Whether the rule summary and obfuscation counts may look at a field (never the name or
+/// username, so that changing only those cannot change a score).
+fn model_may_read(f: TextField) -> bool {
+    !matches!(f, TextField::Name | TextField::Username)
+}
+
+/// A profile turned into model inputs.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Encoded {
+    /// Per section: token ids then hashed-bigram ids (offset by the vocabulary size).
+    pub ids: Vec<Vec<u32>>,
+    /// Per section: the normalised text, for evidence.
+    pub texts: Vec<String>,
+    /// Raw (unstandardised) features, see [`crate::features::names`].
+    pub features: Vec<f32>,
+    /// Number of sections cut at the token limit.
+    pub truncated: u32,
+}
+
+/// Deterministic 64-bit mix of two token ids (SplitMix64 finaliser).
+fn hash_pair(a: u32, b: u32) -> u64 {
+    let mut z = ((a as u64) << 32 | b as u64).wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// Turns profiles into [`Encoded`] inputs with a fixed tokenizer and settings.
+pub struct TextEncoder {
+    pub tokenizer: Tokenizer,
+    pub vocab: u32,
+    pub buckets: u32,
+    pub max_tokens: usize,
+    pub rules: Option<RuleSet>,
+}
+
+impl TextEncoder {
+    /// The normalised section texts of a profile and the obfuscation found in what the model reads.
+    pub fn section_texts(p: &Profile) -> (Vec<String>, Vec<(TextField, Normalized)>, Obfuscation) {
+        let mut sections = vec![String::new(); SECTIONS.len()];
+        let mut normalized = Vec::new();
+        let mut obfuscation = Obfuscation::default();
+        for (field, text) in p.texts() {
+            if !model_may_read(field) {
+                continue;
+            }
+            let n = normalize(text);
+            obfuscation.add(n.obfuscation);
+            if let Some(s) = section_of(field) {
+                if !n.text.is_empty() {
+                    if !sections[s].is_empty() {
+                        sections[s].push_str(" | ");
+                    }
+                    sections[s].push_str(&n.text);
+                }
+            }
+            normalized.push((field, n));
+        }
+        (sections, normalized, obfuscation)
+    }
+
+    /// Token ids of one normalised text, truncated; returns whether it was cut.
+    pub fn token_ids(&self, text: &str) -> (Vec<u32>, bool) {
+        if text.is_empty() {
+            return (Vec::new(), false);
+        }
+        // The tokenizer has no normaliser of its own and works on valid UTF-8, so it cannot
+        // fail on normalised text; an error would mean a corrupt tokenizer, treated as empty.
+        let mut ids = match self.tokenizer.encode_fast(text, false) {
+            Ok(e) => e.get_ids().to_vec(),
+            Err(_) => Vec::new(),
+        };
+        let cut = ids.len() > self.max_tokens;
+        ids.truncate(self.max_tokens);
+        (ids, cut)
+    }
+
+    /// Token ids followed by hashed-bigram ids.
+    pub fn with_bigrams(&self, mut ids: Vec<u32>) -> Vec<u32> {
+        let n = ids.len();
+        for i in 1..n {
+            let h = hash_pair(ids[i - 1], ids[i]) % self.buckets as u64;
+            ids.push(self.vocab + h as u32);
+        }
+        ids
+    }
+
+    pub fn encode(&self, p: &Profile) -> Encoded {
+        let (texts, normalized, obfuscation) = Self::section_texts(p);
+        let mut truncated = 0;
+        let ids = texts
+            .iter()
+            .map(|t| {
+                let (ids, cut) = self.token_ids(t);
+                truncated += u32::from(cut);
+                self.with_bigrams(ids)
+            })
+            .collect();
+        let rules = self.rules.as_ref().map(|r| {
+            let hits = r.hits_normalized(p, &normalized);
+            features::summarise_rules(hits.iter().map(|h| r.spec(h.rule).weight))
+        });
+        Encoded {
+            ids,
+            texts,
+            features: features::extract(p, obfuscation, rules),
+            truncated,
+        }
+    }
+}
+
+/// The rule summary as the model sees it (exposed for tests and the hybrid engine).
+pub fn rule_summary(rules: &RuleSet, p: &Profile) -> RuleSummary {
+    let (_, normalized, _) = TextEncoder::section_texts(p);
+    let hits = rules.hits_normalized(p, &normalized);
+    features::summarise_rules(hits.iter().map(|h| rules.spec(h.rule).weight))
+}

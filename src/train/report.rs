@@ -1,0 +1,245 @@
+//! `metrics.json` and `MODEL_CARD.md` of a training run: per data set and split, for the model
+//! and for the rule engine on the same records.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::eval::metrics::{brier, expected_calibration_error, Confusion, Ranked};
+use crate::score::Thresholds;
+
+use super::data::{Part, Sample};
+
+/// Rounds for stable, readable JSON.
+fn r4(x: f64) -> f64 {
+    (x * 10_000.0).round() / 10_000.0
+}
+
+/// One engine's figures on one set of records.
+#[derive(Debug, Clone, Serialize)]
+pub struct EngineFigures {
+    pub roc_auc: Option<f64>,
+    pub pr_auc: Option<f64>,
+    pub recall_at_1pct_fpr: Option<f64>,
+    pub recall_at_5pct_fpr: Option<f64>,
+    pub brier: f64,
+    pub ece: f64,
+    /// At the engine's `review` threshold.
+    pub review: Confusion,
+    /// At the engine's `fake` threshold.
+    pub fake: Confusion,
+}
+
+impl EngineFigures {
+    pub fn new(scores: &[f32], labels: &[bool], t: Thresholds) -> EngineFigures {
+        let ranked = Ranked::new(scores, labels);
+        EngineFigures {
+            roc_auc: ranked.roc_auc().map(r4),
+            pr_auc: ranked.pr_auc().map(r4),
+            recall_at_1pct_fpr: ranked.recall_at_fpr(0.01).map(r4),
+            recall_at_5pct_fpr: ranked.recall_at_fpr(0.05).map(r4),
+            brier: r4(brier(scores, labels)),
+            ece: r4(expected_calibration_error(scores, labels, 10)),
+            review: Confusion::at(scores, labels, t.review),
+            fake: Confusion::at(scores, labels, t.fake),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SubsetFigures {
+    pub n: usize,
+    pub fakes: usize,
+    pub model: EngineFigures,
+    pub rules: EngineFigures,
+}
+
+/// Per-family figures of one split (a family is one class, so no AUC).
+#[derive(Debug, Clone, Serialize)]
+pub struct FamilyFigures {
+    pub n: usize,
+    pub fake: bool,
+    pub mean_model_score: f64,
+    /// Share at or above the model's `review` threshold (recall for fakes, FPR for genuine).
+    pub model_flagged: f64,
+    pub rules_flagged: f64,
+}
+
+/// Scores of every sample by both engines, aligned with the samples.
+pub struct Scored<'a> {
+    pub samples: &'a [Sample],
+    pub model: Vec<f32>,
+    pub rules: Vec<f32>,
+    pub model_t: Thresholds,
+    pub rules_t: Thresholds,
+}
+
+impl Scored<'_> {
+    fn subset(&self, keep: impl Fn(&Sample) -> bool) -> Option<SubsetFigures> {
+        let idx: Vec<usize> = (0..self.samples.len())
+            .filter(|&i| keep(&self.samples[i]))
+            .collect();
+        if idx.is_empty() {
+            return None;
+        }
+        let labels: Vec<bool> = idx.iter().map(|&i| self.samples[i].fake).collect();
+        let m: Vec<f32> = idx.iter().map(|&i| self.model[i]).collect();
+        let r: Vec<f32> = idx.iter().map(|&i| self.rules[i]).collect();
+        Some(SubsetFigures {
+            n: idx.len(),
+            fakes: labels.iter().filter(|&&l| l).count(),
+            model: EngineFigures::new(&m, &labels, self.model_t),
+            rules: EngineFigures::new(&r, &labels, self.rules_t),
+        })
+    }
+
+    /// Figures per split and data set, plus the cresci-2015 English-only subset.
+    pub fn by_split(&self) -> BTreeMap<String, BTreeMap<String, SubsetFigures>> {
+        let mut sources: Vec<&str> = self.samples.iter().map(|s| s.source.as_str()).collect();
+        sources.sort_unstable();
+        sources.dedup();
+        let mut out = BTreeMap::new();
+        for part in Part::ALL {
+            let mut m = BTreeMap::new();
+            if let Some(f) = self.subset(|s| s.part == part) {
+                m.insert("all".to_owned(), f);
+            }
+            for src in &sources {
+                if let Some(f) = self.subset(|s| s.part == part && s.source == *src) {
+                    m.insert((*src).to_owned(), f);
+                }
+            }
+            if let Some(f) = self.subset(|s| {
+                s.part == part && s.source == "cresci-2015" && s.language.as_deref() == Some("en")
+            }) {
+                m.insert("cresci-2015-en".to_owned(), f);
+            }
+            out.insert(part.as_str().to_owned(), m);
+        }
+        out
+    }
+
+    /// Per-family figures of the synthetic records of one split.
+    pub fn families(&self, part: Part) -> BTreeMap<String, FamilyFigures> {
+        let mut acc: BTreeMap<String, (usize, bool, f64, usize, usize)> = BTreeMap::new();
+        for (i, s) in self.samples.iter().enumerate() {
+            if s.part != part || s.source != "synthetic" {
+                continue;
+            }
+            let e = acc
+                .entry(s.family.clone())
+                .or_insert((0, s.fake, 0.0, 0, 0));
+            e.0 += 1;
+            e.2 += self.model[i] as f64;
+            e.3 += usize::from(self.model[i] >= self.model_t.review);
+            e.4 += usize::from(self.rules[i] >= self.rules_t.review);
+        }
+        acc.into_iter()
+            .map(|(k, (n, fake, sum, mf, rf))| {
+                let nf = n as f64;
+                (
+                    k,
+                    FamilyFigures {
+                        n,
+                        fake,
+                        mean_model_score: r4(sum / nf),
+                        model_flagged: r4(mf as f64 / nf),
+                        rules_flagged: r4(rf as f64 / nf),
+                    },
+                )
+            })
+            .collect()
+    }
+}
+
+fn fmt_opt(x: Option<f64>) -> String {
+    x.map_or("-".to_owned(), |v| format!("{v:.3}"))
+}
+
+/// The model card, from the run's metrics.
+pub fn model_card(
+    metrics: &serde_json::Value,
+    splits: &BTreeMap<String, BTreeMap<String, SubsetFigures>>,
+    families: &BTreeMap<String, FamilyFigures>,
+) -> String {
+    let mut s = String::new();
+    s.push_str("# linkscreen default model\n\n");
+    s.push_str(
+        "Generated by `linkscreen train`; every number below comes from this run's `metrics.json`.\n\n\
+## Intended use\n\n\
+Screening of professional-network profiles (LinkedIn-style) for fake personas used in espionage and \
+fraud approaches: fake headhunters, think-tank and academic covers, conference organisers, \"dream job\" \
+recruiters. It ranks profiles for a human analyst's review; a score is a calibrated probability on \
+data like the validation set, not a verdict on a person. Not for automated decisions about people.\n\n\
+## Model\n\n\
+WordPiece tokenizer trained on the normalised training text; token and hashed token-bigram embeddings \
+mean-pooled per section (headline, about, experience, experience description, education, skills, inbound \
+and outbound messages); numeric and structural features with missing indicators (log counts, ratios, photo \
+flags, tenure and gap statistics, obfuscation counts and, when enabled, the shipped rule set's hit summary); \
+an MLP head giving one logit; temperature scaling and thresholds chosen on validation. \
+Reasons are occlusion contributions (logit change when a section or feature group is removed).\n\n\
+## Data and licences\n\n\
+Synthetic profiles from `linkscreen synth` (generated, no personal data); public sets when present: EMSCAD \
+(University of the Aegean, research data set, cite Vidros et al. 2017), cresci-2015 (research use, cite \
+Cresci et al. 2015), instagram-kaggle (unknown licence, research use), InstaFake (CC BY-NC 4.0). The \
+public sets are different platforms (job ads, Twitter, Instagram): they teach recruitment-fraud language \
+and account statistics, not espionage profiles. Splits are group-aware (template, source entity, \
+near-duplicate cluster).\n\n",
+    );
+    s.push_str("## Metrics (model vs rule engine, same records)\n\n");
+    s.push_str("| split | data set | n | fakes | model ROC-AUC | model PR-AUC | model recall@1%FPR | rules ROC-AUC | rules PR-AUC |\n|---|---|---|---|---|---|---|---|---|\n");
+    for (part, m) in splits {
+        if part == "train" {
+            continue;
+        }
+        for (name, f) in m {
+            s.push_str(&format!(
+                "| {part} | {name} | {} | {} | {} | {} | {} | {} | {} |\n",
+                f.n,
+                f.fakes,
+                fmt_opt(f.model.roc_auc),
+                fmt_opt(f.model.pr_auc),
+                fmt_opt(f.model.recall_at_1pct_fpr),
+                fmt_opt(f.rules.roc_auc),
+                fmt_opt(f.rules.pr_auc),
+            ));
+        }
+    }
+    if !families.is_empty() {
+        s.push_str("\n### Synthetic test split per family\n\n| family | class | n | mean score | model flagged (>= review) | rules flagged |\n|---|---|---|---|---|---|\n");
+        for (k, f) in families {
+            s.push_str(&format!(
+                "| {k} | {} | {} | {:.3} | {:.3} | {:.3} |\n",
+                if f.fake { "fake" } else { "genuine" },
+                f.n,
+                f.mean_model_score,
+                f.model_flagged,
+                f.rules_flagged
+            ));
+        }
+    }
+    s.push_str(&format!(
+        "\n## Calibration\n\n`{}`\n",
+        metrics
+            .get("calibration")
+            .map(|c| c.to_string())
+            .unwrap_or_default()
+    ));
+    s.push_str(
+        "\n## Limits\n\n\
+- The labelled profiles are synthetic or from other platforms; performance on real LinkedIn approaches \
+is not measured here. Expect a drop on profiles unlike the training families.\n\
+- Thresholds are set for false-positive rates on the validation mix; the real base rate of fakes is \
+far lower, so most `review` flags on real traffic will be genuine profiles.\n\
+- Very long sections are truncated at the configured token limit (counted when scoring).\n\
+- A determined adversary who knows the features can write a profile that scores low.\n\n\
+## Fairness checks\n\n\
+- Names and usernames are never read (a test swaps names across profiles and requires identical scores); \
+locations and spoken-language lists are not read either.\n\
+- The text is normalised (look-alike letters, invisible characters) before tokenising, so obfuscation \
+does not hide text; obfuscation counts are features in their own right.\n\
+- cresci-2015 is language-confounded (genuine mostly Italian, fakes English): the English-only subset is \
+reported separately above.\n",
+    );
+    s
+}
