@@ -103,10 +103,11 @@ fn solve3(mut m: [[f64; 3]; 3], mut v: [f64; 3]) -> Option<[f64; 3]> {
         }
         m.swap(col, pivot);
         v.swap(col, pivot);
+        let pivot_row = m[col];
         for row in col + 1..3 {
-            let f = m[row][col] / m[col][col];
-            for k in col..3 {
-                m[row][k] -= f * m[col][k];
+            let f = m[row][col] / pivot_row[col];
+            for (x, p) in m[row][col..].iter_mut().zip(&pivot_row[col..]) {
+                *x -= f * p;
             }
             v[row] -= f * v[col];
         }
@@ -168,10 +169,10 @@ impl HybridParams {
                 let p = sigmoid(w[0] * x[0] + w[1] * x[1] + w[2] * x[2]);
                 let y = if l { 1.0 } else { 0.0 };
                 let s = (p * (1.0 - p)).max(1e-12);
-                for i in 0..3 {
-                    grad[i] += (p - y) * x[i];
-                    for j in 0..3 {
-                        hess[i][j] += s * x[i] * x[j];
+                for ((g, h), &xi) in grad.iter_mut().zip(hess.iter_mut()).zip(x) {
+                    *g += (p - y) * xi;
+                    for (hij, &xj) in h.iter_mut().zip(x) {
+                        *hij += s * xi * xj;
                     }
                 }
             }
@@ -179,8 +180,8 @@ impl HybridParams {
             hess[2][2] += 1e-9;
             let step =
                 solve3(hess, grad).ok_or_else(|| HybridError::Fit("singular system".into()))?;
-            for i in 0..3 {
-                w[i] -= step[i];
+            for (wi, si) in w.iter_mut().zip(step) {
+                *wi -= si;
             }
             if step.iter().map(|s| s.abs()).fold(0.0, f64::max) < 1e-9 {
                 break;
