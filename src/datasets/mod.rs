@@ -231,6 +231,9 @@ fn text(s: &str) -> Option<String> {
 }
 
 #[cfg(test)]
+mod import_tests;
+
+#[cfg(test)]
 mod tests {
     use super::*;
 

@@ -77,7 +77,9 @@ proptest! {
 
 #[test]
 fn ratios_hold_for_singletons_per_class() {
-    let profiles: Vec<Profile> = (0..1000).map(|i| unique_profile(i, i.is_multiple_of(4))).collect();
+    let profiles: Vec<Profile> = (0..1000)
+        .map(|i| unique_profile(i, i.is_multiple_of(4)))
+        .collect();
     let splits = assign_splits(&profiles, &[], [0.8, 0.1, 0.1], 7);
     for fake in [true, false] {
         let of_class: Vec<Split> = profiles
