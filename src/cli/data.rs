@@ -267,7 +267,14 @@ fn split(args: SplitArgs) -> anyhow::Result<Status> {
             "linkscreen: note: {without_meta} records have no meta line; each is its own group"
         );
     }
-    let splits = datasets::assign_splits(&profiles, &groups, args.ratios, args.seed);
+    let clusters = datasets::split::clusters(&profiles, &groups);
+    let largest = clusters.iter().map(Vec::len).max().unwrap_or(0);
+    let joined: usize = clusters.iter().filter(|c| c.len() > 1).map(Vec::len).sum();
+    eprintln!(
+        "linkscreen: {} clusters kept whole (largest {largest} records; {joined} records share a cluster)",
+        clusters.len()
+    );
+    let splits = datasets::split::assign_clusters(&profiles, &clusters, args.ratios, args.seed);
 
     std::fs::create_dir_all(&args.out_dir)
         .with_context(|| format!("creating {}", args.out_dir.display()))?;

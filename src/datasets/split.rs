@@ -79,34 +79,17 @@ pub fn assign_splits(
     ratios: [f64; 3],
     seed: u64,
 ) -> Vec<Split> {
-    let n = profiles.len();
-    let mut uf = UnionFind::new(n);
-    let mut first_of_group: HashMap<&str, usize> = HashMap::new();
-    for (i, g) in groups.iter().take(n).enumerate() {
-        if g.is_empty() {
-            continue;
-        }
-        match first_of_group.get(g.as_str()) {
-            Some(&j) => uf.union(i, j),
-            None => {
-                first_of_group.insert(g, i);
-            }
-        }
-    }
-    let texts: Vec<String> = profiles.iter().map(main_text).collect();
-    merge_duplicates(&texts, &mut uf);
+    assign_clusters(profiles, &clusters(profiles, groups), ratios, seed)
+}
 
-    // Clusters in order of their first record, then per majority class.
-    let mut cluster_of_root: HashMap<usize, usize> = HashMap::new();
-    let mut clusters: Vec<Vec<usize>> = Vec::new();
-    for i in 0..n {
-        let root = uf.find(i);
-        let c = *cluster_of_root.entry(root).or_insert_with(|| {
-            clusters.push(Vec::new());
-            clusters.len() - 1
-        });
-        clusters[c].push(i);
-    }
+/// [`assign_splits`] for clusters computed beforehand with [`clusters`].
+pub fn assign_clusters(
+    profiles: &[Profile],
+    clusters: &[Vec<usize>],
+    ratios: [f64; 3],
+    seed: u64,
+) -> Vec<Split> {
+    let n = profiles.len();
     let mut strata: [Vec<usize>; 3] = Default::default();
     for (c, members) in clusters.iter().enumerate() {
         let fake = members
@@ -145,6 +128,38 @@ pub fn assign_splits(
         }
     }
     out
+}
+
+/// The clusters that must not be split: records of one group and records with exact, skeleton
+/// or near-duplicate main texts, as lists of record indices in order of their first record.
+pub fn clusters(profiles: &[Profile], groups: &[String]) -> Vec<Vec<usize>> {
+    let n = profiles.len();
+    let mut uf = UnionFind::new(n);
+    let mut first_of_group: HashMap<&str, usize> = HashMap::new();
+    for (i, g) in groups.iter().take(n).enumerate() {
+        if g.is_empty() {
+            continue;
+        }
+        match first_of_group.get(g.as_str()) {
+            Some(&j) => uf.union(i, j),
+            None => {
+                first_of_group.insert(g, i);
+            }
+        }
+    }
+    let texts: Vec<String> = profiles.iter().map(main_text).collect();
+    merge_duplicates(&texts, &mut uf);
+    let mut cluster_of_root: HashMap<usize, usize> = HashMap::new();
+    let mut clusters: Vec<Vec<usize>> = Vec::new();
+    for i in 0..n {
+        let root = uf.find(i);
+        let c = *cluster_of_root.entry(root).or_insert_with(|| {
+            clusters.push(Vec::new());
+            clusters.len() - 1
+        });
+        clusters[c].push(i);
+    }
+    clusters
 }
 
 fn normalise(ratios: [f64; 3]) -> [f64; 3] {
