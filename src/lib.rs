@@ -13,4 +13,5 @@ pub mod normalize;
 pub mod profile;
 pub mod rules;
 pub mod score;
+pub mod synth;
 pub mod train;

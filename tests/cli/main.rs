@@ -5,6 +5,7 @@ mod data;
 mod eval;
 mod reliability;
 mod score;
+mod synth;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};

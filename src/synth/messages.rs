@@ -1,0 +1,284 @@
+//! Message composition: a first approach built from optional moves (greeting, introduction,
+//! how the sender found the target, a hook, the purpose, offers, asks, details, closing) in
+//! one of several orders, and sometimes a short conversation in which the follow-up carries
+//! the escalating asks (move off the platform, colleagues, clearance, contact details).
+
+use rand::Rng;
+
+use super::grammar::{english_articles, expand_key, tidy, Vars};
+use super::personas::{Difficulty, Family, Role, Signal};
+use crate::profile::{Direction, Message};
+
+/// Orders of the middle moves of a first message. The skeleton index is part of the
+/// profile's group.
+const SKELETONS: [&[Move]; 6] = [
+    &[
+        Move::Context,
+        Move::Hook,
+        Move::Purpose,
+        Move::Offers,
+        Move::Detail,
+        Move::Asks,
+    ],
+    &[
+        Move::Hook,
+        Move::Purpose,
+        Move::Detail,
+        Move::Offers,
+        Move::Asks,
+    ],
+    &[
+        Move::Purpose,
+        Move::Hook,
+        Move::Offers,
+        Move::Asks,
+        Move::Detail,
+    ],
+    &[
+        Move::Context,
+        Move::Purpose,
+        Move::Offers,
+        Move::Hook,
+        Move::Asks,
+    ],
+    &[
+        Move::Hook,
+        Move::Context,
+        Move::Purpose,
+        Move::Asks,
+        Move::Offers,
+        Move::Detail,
+    ],
+    &[
+        Move::Purpose,
+        Move::Detail,
+        Move::Offers,
+        Move::Asks,
+        Move::Hook,
+    ],
+];
+
+/// Number of message skeletons.
+pub const SKELETON_COUNT: usize = SKELETONS.len();
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Move {
+    Context,
+    Hook,
+    Purpose,
+    Offers,
+    Asks,
+    Detail,
+}
+
+/// What the messages of one profile must say.
+pub struct Plan<'a> {
+    pub family: &'a Family,
+    pub role: Role,
+    pub difficulty: Difficulty,
+    /// Signals present, each with whether it is paraphrased.
+    pub signals: Vec<(Signal, bool)>,
+    pub skeleton: usize,
+    pub lang: &'a str,
+}
+
+fn is_offer(s: Signal) -> bool {
+    matches!(
+        s,
+        Signal::GoodOffer | Signal::PaidReport | Signal::PaidTrip | Signal::Scarcity
+    )
+}
+
+fn push_sentence(out: &mut String, sep: &str, piece: &str) {
+    let piece = piece.trim();
+    if piece.is_empty() {
+        return;
+    }
+    if !out.is_empty() {
+        out.push_str(sep);
+    }
+    out.push_str(piece);
+}
+
+fn signal_sentence<R: Rng>(
+    signal: Signal,
+    paraphrased: bool,
+    lang: &str,
+    vars: &Vars,
+    rng: &mut R,
+) -> String {
+    let key = format!(
+        "sig.{}.{}",
+        signal.bank(),
+        if paraphrased { "para" } else { "rule" }
+    );
+    let mut s = String::new();
+    expand_key(&key, lang, vars, rng, &mut s);
+    s
+}
+
+/// Composes the messages of a profile.
+pub fn compose<R: Rng>(plan: &Plan<'_>, vars: &Vars, rng: &mut R) -> Vec<Message> {
+    let lang = plan.lang;
+    let fake = plan.family.fake;
+    let conversation = rng.random_bool(if fake { 0.45 } else { 0.35 });
+    let sep = match rng.random_range(0..5) {
+        0 | 1 | 2 => " ",
+        3 => "\n\n",
+        _ => "\n",
+    };
+    let (first_signals, later): (Vec<(Signal, bool)>, Vec<(Signal, bool)>) = plan
+        .signals
+        .iter()
+        .copied()
+        .partition(|(s, _)| !(conversation && s.escalates()));
+
+    let mut first = String::with_capacity(600);
+    if rng.random_bool(0.9) {
+        expand_key("greet", lang, vars, rng, &mut first);
+    }
+    if rng.random_bool(0.8) {
+        let mut s = String::new();
+        expand_key(
+            &format!("intro.{}", plan.role.key()),
+            lang,
+            vars,
+            rng,
+            &mut s,
+        );
+        push_sentence(&mut first, sep_after_greeting(sep), &s);
+    }
+    let detail_rate = match (fake, plan.difficulty) {
+        (false, _) => 0.5,
+        (true, Difficulty::Hard) => 0.45,
+        (true, _) => 0.2,
+    };
+    for mv in SKELETONS[plan.skeleton % SKELETON_COUNT] {
+        let mut s = String::new();
+        match mv {
+            Move::Context => {
+                let referral = if fake { 0.12 } else { 0.35 };
+                if rng.random_bool(referral) {
+                    expand_key("context.referral", lang, vars, rng, &mut s);
+                } else if rng.random_bool(0.6) {
+                    expand_key("context", lang, vars, rng, &mut s);
+                }
+            }
+            Move::Hook => {
+                if let Some((sig, para)) = first_signals
+                    .iter()
+                    .find(|(sig, _)| *sig == Signal::Flattery)
+                {
+                    s = signal_sentence(*sig, *para, lang, vars, rng);
+                } else if rng.random_bool(0.4) {
+                    expand_key("hook.neutral", lang, vars, rng, &mut s);
+                }
+            }
+            Move::Purpose => {
+                expand_key(
+                    &format!("purpose.{}", plan.role.key()),
+                    lang,
+                    vars,
+                    rng,
+                    &mut s,
+                );
+            }
+            Move::Offers => {
+                for (sig, para) in first_signals.iter().filter(|(sig, _)| is_offer(*sig)) {
+                    push_sentence(&mut s, " ", &signal_sentence(*sig, *para, lang, vars, rng));
+                }
+            }
+            Move::Asks => {
+                for (sig, para) in first_signals
+                    .iter()
+                    .filter(|(sig, _)| !is_offer(*sig) && *sig != Signal::Flattery)
+                {
+                    push_sentence(&mut s, " ", &signal_sentence(*sig, *para, lang, vars, rng));
+                }
+            }
+            Move::Detail => {
+                if rng.random_bool(detail_rate) {
+                    expand_key(
+                        &format!("detail.{}", plan.role.key()),
+                        lang,
+                        vars,
+                        rng,
+                        &mut s,
+                    );
+                }
+            }
+        }
+        push_sentence(&mut first, sep, &s);
+    }
+    if rng.random_bool(0.85) {
+        let mut s = String::new();
+        expand_key("close", lang, vars, rng, &mut s);
+        push_sentence(&mut first, sep, &s);
+    }
+    if rng.random_bool(0.6) {
+        let mut s = String::new();
+        expand_key("signoff", lang, vars, rng, &mut s);
+        push_sentence(&mut first, if sep == " " { " " } else { "\n" }, &s);
+    }
+    let first = if lang == "en" {
+        english_articles(&first)
+    } else {
+        first
+    };
+    let mut out = vec![Message {
+        direction: Direction::Inbound,
+        text: tidy_keep_lines(&first),
+    }];
+    if conversation {
+        let mut reply = String::new();
+        expand_key("reply", lang, vars, rng, &mut reply);
+        out.push(Message {
+            direction: Direction::Outbound,
+            text: tidy(&reply),
+        });
+        let mut follow = String::new();
+        expand_key("followup", lang, vars, rng, &mut follow);
+        for (sig, para) in &later {
+            push_sentence(
+                &mut follow,
+                " ",
+                &signal_sentence(*sig, *para, lang, vars, rng),
+            );
+        }
+        if later.is_empty() || rng.random_bool(0.5) {
+            let mut s = String::new();
+            expand_key("followup.more", lang, vars, rng, &mut s);
+            push_sentence(&mut follow, " ", &s);
+        }
+        out.push(Message {
+            direction: Direction::Inbound,
+            text: tidy(&if lang == "en" {
+                english_articles(&follow)
+            } else {
+                follow
+            }),
+        });
+    }
+    out
+}
+
+fn sep_after_greeting(sep: &str) -> &str {
+    if sep == " " {
+        " "
+    } else {
+        "\n"
+    }
+}
+
+/// As [`tidy`], line by line, so that paragraph breaks survive.
+fn tidy_keep_lines(s: &str) -> String {
+    if !s.contains('\n') {
+        return tidy(s);
+    }
+    s.split('\n')
+        .map(tidy)
+        .collect::<Vec<_>>()
+        .join("\n")
+        .trim()
+        .to_owned()
+}

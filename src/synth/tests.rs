@@ -1,0 +1,221 @@
+//! Unit tests of the generator on small samples (the crate is built at a low optimisation
+//! level in tests).
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+use super::grammar::{references, Banks};
+use super::*;
+use crate::eval::metrics::roc_auc;
+use crate::profile::{parse_line, COUNT_FIELDS};
+
+fn sample(n: usize, seed: u64) -> Vec<Synthetic> {
+    generate(&SynthConfig {
+        n,
+        seed,
+        ..SynthConfig::default()
+    })
+}
+
+fn is_fake(s: &Synthetic) -> bool {
+    s.profile.label == Some(Label::Fake)
+}
+
+#[test]
+fn every_referenced_bank_exists() {
+    let banks = Banks::get();
+    let mut missing = Vec::new();
+    for key in banks.keys() {
+        for lang in LANGUAGES {
+            for entry in banks.entries(key, lang).unwrap_or(&[]) {
+                for r in references(entry) {
+                    let is_var = [
+                        "first", "last", "name", "city", "sector", "company", "title", "tfirst",
+                        "topic", "job", "event", "venue", "salary", "pmail", "cmail", "phone",
+                        "days",
+                    ]
+                    .contains(&r);
+                    if !is_var && !banks.has(r, lang) {
+                        missing.push(format!("{key} -> {r} ({lang})"));
+                    }
+                }
+            }
+        }
+    }
+    missing.sort();
+    missing.dedup();
+    assert!(missing.is_empty(), "{missing:?}");
+}
+
+#[test]
+fn deterministic_and_index_addressable() {
+    let a = sample(300, 7);
+    let b = sample(300, 7);
+    assert_eq!(a, b);
+    let cfg = SynthConfig {
+        n: 300,
+        seed: 7,
+        ..SynthConfig::default()
+    };
+    assert_eq!(generate_one(&cfg, 123), a[123]);
+    assert_ne!(sample(50, 8)[..], a[..50]);
+}
+
+#[test]
+fn records_reparse_and_meta_matches() {
+    for s in sample(1500, 3) {
+        let line = s.profile.to_json_line();
+        let back = parse_line(line.as_bytes(), &mut BTreeSet::new())
+            .unwrap_or_else(|e| panic!("{}: {} {}", s.profile.id, e.field, e.reason));
+        assert_eq!(back, s.profile);
+        assert_eq!(s.meta.id, s.profile.id);
+        assert!(s.meta.group.starts_with(&s.meta.family));
+        assert!(s.profile.connections.unwrap_or(0) <= 500);
+        let unexpanded = s
+            .profile
+            .texts()
+            .into_iter()
+            .any(|(_, t)| t.contains('{') || t.contains('[') || t.contains('}'));
+        assert!(!unexpanded, "unexpanded template in {}", s.profile.id);
+    }
+}
+
+#[test]
+fn class_and_language_shares() {
+    let data = sample(3000, 11);
+    let fake = data.iter().filter(|s| is_fake(s)).count() as f64 / data.len() as f64;
+    assert!((fake - 0.5).abs() < 0.04, "fake share {fake}");
+    let mut langs: HashMap<&str, usize> = HashMap::new();
+    for s in &data {
+        *langs
+            .entry(s.meta.language.as_deref().unwrap_or("?"))
+            .or_default() += 1;
+    }
+    let share = |l: &str| *langs.get(l).unwrap_or(&0) as f64 / data.len() as f64;
+    assert!((share("en") - 0.8).abs() < 0.04, "{langs:?}");
+    assert!((share("fr") - 0.1).abs() < 0.03, "{langs:?}");
+    assert!((share("de") - 0.1).abs() < 0.03, "{langs:?}");
+    let families: HashSet<&str> = data.iter().map(|s| s.meta.family.as_str()).collect();
+    assert_eq!(families.len(), FAMILIES.len());
+}
+
+/// Per-token fake rate learned on the first half, scored on the second.
+fn token_auc(data: &[Synthetic], tokens: impl Fn(&Synthetic) -> Vec<String>) -> f64 {
+    let half = data.len() / 2;
+    let mut counts: HashMap<String, (f64, f64)> = HashMap::new();
+    for s in &data[..half] {
+        for t in tokens(s) {
+            let c = counts.entry(t).or_default();
+            c.0 += f64::from(u8::from(is_fake(s)));
+            c.1 += 1.0;
+        }
+    }
+    let mut scores = Vec::new();
+    let mut labels = Vec::new();
+    for s in &data[half..] {
+        let ts = tokens(s);
+        let rate: f64 = ts
+            .iter()
+            .map(|t| counts.get(t).map_or(0.5, |(f, n)| (f + 1.0) / (n + 2.0)))
+            .sum::<f64>()
+            / ts.len().max(1) as f64;
+        scores.push(rate as f32);
+        labels.push(is_fake(s));
+    }
+    roc_auc(&scores, &labels).unwrap_or(0.5)
+}
+
+#[test]
+fn names_and_locations_do_not_reveal_the_label() {
+    let data = sample(4000, 5);
+    let name_auc = token_auc(&data, |s| {
+        s.profile
+            .name
+            .as_deref()
+            .unwrap_or("")
+            .split_whitespace()
+            .map(str::to_lowercase)
+            .collect()
+    });
+    assert!(name_auc <= 0.6, "name-only AUC {name_auc}");
+    let loc_auc = token_auc(&data, |s| {
+        vec![s.profile.location.clone().unwrap_or_default()]
+    });
+    assert!(loc_auc <= 0.6, "location-only AUC {loc_auc}");
+}
+
+#[test]
+fn no_single_count_field_decides() {
+    let data = sample(3000, 9);
+    let labels: Vec<bool> = data.iter().map(is_fake).collect();
+    for field in COUNT_FIELDS {
+        let scores: Vec<f32> = data
+            .iter()
+            .map(|s| s.profile.count(field).map_or(-1.0, |v| v as f32))
+            .collect();
+        let auc = roc_auc(&scores, &labels).unwrap_or(0.5);
+        let auc = auc.max(1.0 - auc);
+        assert!(auc <= 0.85, "{field}: AUC {auc}");
+    }
+}
+
+fn normalised_messages(data: &[Synthetic]) -> Vec<String> {
+    data.iter()
+        .flat_map(|s| s.profile.messages.iter().flatten())
+        .filter(|m| m.direction == crate::profile::Direction::Inbound)
+        .map(|m| crate::normalize::normalize(&m.text).text)
+        .collect()
+}
+
+#[test]
+fn messages_are_diverse() {
+    let data = sample(2000, 13);
+    let msgs = normalised_messages(&data);
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    for m in &msgs {
+        *seen.entry(m.as_str()).or_default() += 1;
+    }
+    let duplicated = msgs.iter().filter(|m| seen[m.as_str()] > 1).count() as f64;
+    let dup_share = duplicated / msgs.len() as f64;
+    assert!(dup_share < 0.05, "near-duplicate share {dup_share}");
+    let (mut total, mut distinct) = (0usize, HashSet::new());
+    for m in &msgs {
+        let words: Vec<&str> = m.split_whitespace().collect();
+        for w in words.windows(3) {
+            total += 1;
+            distinct.insert(w.join(" "));
+        }
+    }
+    let ratio = distinct.len() as f64 / total as f64;
+    assert!(ratio > 0.08, "distinct 3-gram ratio {ratio}");
+}
+
+#[test]
+fn genuine_unicode_is_not_obfuscation_and_fakes_evade() {
+    let data = sample(3000, 17);
+    let rules = crate::rules::RuleSet::default_rules();
+    let code_fires = |s: &Synthetic, code: &str| {
+        rules
+            .assess_profile(&s.profile)
+            .reasons
+            .iter()
+            .any(|r| r.code == code)
+    };
+    let genuine: Vec<&Synthetic> = data
+        .iter()
+        .filter(|s| {
+            !s.meta.family.starts_with("fake")
+                && !FAMILIES.iter().any(|f| f.fake && f.name == s.meta.family)
+        })
+        .collect();
+    let flagged = genuine
+        .iter()
+        .filter(|s| code_fires(s, "obfuscated_text"))
+        .count();
+    assert_eq!(flagged, 0, "genuine profiles read as obfuscated");
+    let evasive = data
+        .iter()
+        .filter(|s| s.meta.difficulty.as_deref() == Some("hard"))
+        .filter(|s| code_fires(s, "obfuscated_text"))
+        .count();
+    assert!(evasive > 20, "only {evasive} evasive hard profiles");
+}
