@@ -9,9 +9,10 @@ use std::path::Path;
 use serde_json::{Map, Value};
 
 use crate::meta::Meta;
-use crate::profile::{Label, Platform, Profile, MAX_COUNT};
+use crate::profile::{Profile, MAX_COUNT};
 
 use super::checksum::short_hash;
+use super::instagram::{record, Stats};
 use super::table::{bad, Bad};
 use super::{DatasetError, Imported, RowError};
 
@@ -81,28 +82,13 @@ fn map_item(key: &str, row: u64, item: &Value) -> Result<(Profile, Meta), Bad> {
     }
     // The files are split by class, so the id hashes the file and position.
     let id = format!("instafake-{}", short_hash(&format!("{key}:{row}"), 12));
-    let profile = Profile {
-        id: id.clone(),
-        platform: Some(Platform::Instagram),
-        has_photo: Some(flag(obj, "userHasProfilPic")?),
-        followers: Some(count(obj, "userFollowerCount")?),
-        following: Some(count(obj, "userFollowingCount")?),
-        posts: Some(count(obj, "userMediaCount")?),
-        label: Some(if flag(obj, "isFake")? {
-            Label::Fake
-        } else {
-            Label::Genuine
-        }),
-        ..Profile::default()
+    let stats = Stats {
+        has_photo: flag(obj, "userHasProfilPic")?,
+        posts: count(obj, "userMediaCount")?,
+        followers: count(obj, "userFollowerCount")?,
+        following: count(obj, "userFollowingCount")?,
     };
-    let meta = Meta {
-        id: id.clone(),
-        family: "instafake".into(),
-        group: id,
-        difficulty: None,
-        language: None,
-    };
-    Ok((profile, meta))
+    Ok(record(id, "instafake", stats, flag(obj, "isFake")?))
 }
 
 fn count(obj: &Map<String, Value>, key: &str) -> Result<u64, Bad> {

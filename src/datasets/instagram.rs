@@ -37,29 +37,44 @@ pub(super) fn import(key: &str, path: &Path, out: &mut Imported) -> Result<(), D
             "instagram-kaggle-{}",
             short_hash(&format!("{key}:{row_no}"), 12)
         );
-        let profile = Profile {
-            id: id.clone(),
-            platform: Some(Platform::Instagram),
-            has_photo: Some(row.flag("profile pic")?),
-            posts: Some(row.count("#posts")?),
-            followers: Some(row.count("#followers")?),
-            following: Some(row.count("#follows")?),
-            label: Some(if row.flag("fake")? {
-                Label::Fake
-            } else {
-                Label::Genuine
-            }),
-            ..Profile::default()
+        let stats = Stats {
+            has_photo: row.flag("profile pic")?,
+            posts: row.count("#posts")?,
+            followers: row.count("#followers")?,
+            following: row.count("#follows")?,
         };
-        let meta = Meta {
-            id: id.clone(),
-            family: family.clone(),
-            group: id,
-            difficulty: None,
-            language: None,
-        };
-        Ok((profile, meta))
+        Ok(record(id, &family, stats, row.flag("fake")?))
     })
+}
+
+/// The statistics both Instagram sets map to profile fields.
+pub(super) struct Stats {
+    pub has_photo: bool,
+    pub posts: u64,
+    pub followers: u64,
+    pub following: u64,
+}
+
+/// A statistics-only Instagram record and its meta; the record is its own group.
+pub(super) fn record(id: String, family: &str, s: Stats, fake: bool) -> (Profile, Meta) {
+    let profile = Profile {
+        id: id.clone(),
+        platform: Some(Platform::Instagram),
+        has_photo: Some(s.has_photo),
+        posts: Some(s.posts),
+        followers: Some(s.followers),
+        following: Some(s.following),
+        label: Some(if fake { Label::Fake } else { Label::Genuine }),
+        ..Profile::default()
+    };
+    let meta = Meta {
+        id: id.clone(),
+        family: family.to_owned(),
+        group: id,
+        difficulty: None,
+        language: None,
+    };
+    (profile, meta)
 }
 
 /// The columns without a field are still checked, so that a malformed row is reported.
