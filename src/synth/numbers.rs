@@ -48,7 +48,8 @@ pub fn fill<R: Rng>(p: &mut Profile, family: &Family, difficulty: Difficulty, rn
     };
     let years = age / 365.0;
     // Connections grow with age and activity; fakes buy or mass-add them.
-    let mut connections = (activity * 180.0 * years.powf(0.7) + rng.random_range(0.0..60.0)) as u64;
+    let scale = if fake { 180.0 } else { 220.0 };
+    let mut connections = (activity * scale * years.powf(0.7) + rng.random_range(0.0..60.0)) as u64;
     if fake && rng.random_bool(0.25) {
         connections = rng.random_range(150..900);
     }
@@ -67,13 +68,13 @@ pub fn fill<R: Rng>(p: &mut Profile, family: &Family, difficulty: Difficulty, rn
                 }
             }
             Difficulty::Medium => rng.random_range(0..8),
-            Difficulty::Hard => rng.random_range(0..28),
+            Difficulty::Hard => rng.random_range(0..16),
         }
     } else if rng.random_bool(0.3) {
         // Cold approaches by genuine recruiters and organisers share no one.
         0
     } else {
-        (log_uniform(1.0, 80.0, rng) * activity.max(0.2)) as u64
+        (log_uniform(1.0, 120.0, rng) * (0.3 + activity)) as u64
     };
     let posts = if rng.random_bool(1.0 - activity * 0.8) {
         rng.random_range(0..3)

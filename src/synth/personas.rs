@@ -198,7 +198,7 @@ pub const FAMILIES: [Family; 15] = [
         rates: [
             0.38, 0.03, 0.01, 0.18, 0.32, 0.04, 0.06, 0.08, 0.06, 0.18, 0.04, 0.04,
         ],
-        messages: 0.75,
+        messages: 0.85,
     },
     Family {
         name: "genuine_academic",
@@ -208,7 +208,7 @@ pub const FAMILIES: [Family; 15] = [
         rates: [
             0.38, 0.02, 0.01, 0.25, 0.45, 0.04, 0.08, 0.10, 0.04, 0.12, 0.08, 0.03,
         ],
-        messages: 0.8,
+        messages: 0.88,
     },
     Family {
         name: "genuine_official",
@@ -218,7 +218,7 @@ pub const FAMILIES: [Family; 15] = [
         rates: [
             0.15, 0.08, 0.01, 0.03, 0.12, 0.05, 0.10, 0.08, 0.06, 0.06, 0.03, 0.05,
         ],
-        messages: 0.6,
+        messages: 0.75,
     },
     Family {
         name: "genuine_engineer",
@@ -228,7 +228,7 @@ pub const FAMILIES: [Family; 15] = [
         rates: [
             0.22, 0.05, 0.02, 0.02, 0.06, 0.12, 0.06, 0.14, 0.08, 0.04, 0.06, 0.06,
         ],
-        messages: 0.65,
+        messages: 0.75,
     },
     Family {
         name: "genuine_executive",
@@ -238,7 +238,7 @@ pub const FAMILIES: [Family; 15] = [
         rates: [
             0.30, 0.04, 0.05, 0.05, 0.10, 0.07, 0.10, 0.06, 0.05, 0.15, 0.03, 0.08,
         ],
-        messages: 0.65,
+        messages: 0.75,
     },
     Family {
         name: "genuine_sparse",
@@ -248,7 +248,7 @@ pub const FAMILIES: [Family; 15] = [
         rates: [
             0.10, 0.02, 0.02, 0.01, 0.03, 0.06, 0.05, 0.15, 0.03, 0.03, 0.05, 0.04,
         ],
-        messages: 0.45,
+        messages: 0.6,
     },
     Family {
         name: "genuine_expert_network",
@@ -343,11 +343,11 @@ pub fn signal_rate(family: &Family, signal: Signal, difficulty: Difficulty) -> f
     let factor = match (family.fake, difficulty) {
         (true, Difficulty::Easy) => 1.4,
         (true, Difficulty::Medium) => 1.0,
-        (true, Difficulty::Hard) if crude => 0.4,
+        (true, Difficulty::Hard) if crude => 0.5,
         (true, Difficulty::Hard) => 0.8,
         (false, Difficulty::Easy) => 0.6,
         (false, Difficulty::Medium) => 1.0,
-        (false, Difficulty::Hard) => 2.2,
+        (false, Difficulty::Hard) => 1.9,
     };
     (base * factor).min(0.95)
 }
@@ -357,7 +357,7 @@ pub fn paraphrase_rate(fake: bool, difficulty: Difficulty) -> f64 {
     match (fake, difficulty) {
         (true, Difficulty::Easy) => 0.1,
         (true, Difficulty::Medium) => 0.35,
-        (true, Difficulty::Hard) => 0.75,
+        (true, Difficulty::Hard) => 0.65,
         (false, _) => 0.4,
     }
 }
