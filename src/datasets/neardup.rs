@@ -8,7 +8,9 @@
 //! - near duplicates when the estimated Jaccard similarity of their word 3-shingle sets is at
 //!   least [`JACCARD_THRESHOLD`] (MinHash with [`HASHES`] hashes, banded into [`BANDS`] bands for
 //!   candidate search; a pair is only compared when one band matches, which finds a pair at
-//!   similarity 0.7 with probability about 0.99 and at 0.8 above 0.999).
+//!   similarity 0.7 with probability about 0.99 and at 0.8 above 0.999). Within a band's
+//!   bucket a text is compared with up to four sample texts of each cluster already there,
+//!   which keeps templated data (thousands of variants of one text) linear in time.
 
 use std::collections::HashMap;
 
@@ -22,6 +24,8 @@ pub const HASHES: usize = 64;
 /// Number of LSH bands (of `HASHES / BANDS` rows each).
 pub const BANDS: usize = 16;
 const SHINGLE: usize = 3;
+/// Members of one cluster each LSH bucket keeps to compare newcomers with.
+const SAMPLES_PER_CLUSTER: usize = 4;
 
 /// The normalised main text of a profile: headline, about and messages.
 pub fn main_text(p: &Profile) -> String {
@@ -176,14 +180,27 @@ pub fn merge_duplicates(texts: &[String], uf: &mut UnionFind) {
         keys.sort_unstable();
         for key in keys {
             let members = &buckets[&key];
-            for (x, &a) in members.iter().enumerate() {
-                for &b in &members[x + 1..] {
-                    let (ra, rb) = (distinct[a].1, distinct[b].1);
-                    if uf.find(ra) != uf.find(rb)
-                        && similarity(&sigs[a], &sigs[b]) >= JACCARD_THRESHOLD
-                    {
+            if members.len() < 2 {
+                continue;
+            }
+            // Each member is compared with a few samples of every cluster already seen in the
+            // bucket rather than with every member, so that a bucket of thousands of
+            // templated texts costs linear rather than quadratic time.
+            let mut samples: Vec<usize> = Vec::new();
+            for &a in members {
+                let ra = distinct[a].1;
+                let mut same = 0;
+                for &b in &samples {
+                    let rb = distinct[b].1;
+                    if uf.find(ra) == uf.find(rb) {
+                        same += 1;
+                    } else if similarity(&sigs[a], &sigs[b]) >= JACCARD_THRESHOLD {
                         uf.union(ra, rb);
+                        same += 1;
                     }
+                }
+                if same < SAMPLES_PER_CLUSTER {
+                    samples.push(a);
                 }
             }
         }
