@@ -55,7 +55,12 @@ pub struct EvalArgs {
     /// Labelled profile file (JSON Lines, format v1), or - for standard input.
     pub file: PathBuf,
     /// Engines to evaluate, comma-separated, in display order.
-    #[arg(long, value_enum, value_delimiter = ',', default_value = "rules")]
+    #[arg(
+        long,
+        value_enum,
+        value_delimiter = ',',
+        default_value = "model,rules,hybrid"
+    )]
     pub engines: Vec<EngineChoice>,
     /// Meta sidecar (JSON Lines with id, family, group...) for per-group figures.
     #[arg(long, value_name = "FILE")]
@@ -98,11 +103,9 @@ pub struct EvalArgs {
     pub save_hybrid: Option<PathBuf>,
 }
 
-/// Loads the model engine. The model is not part of this build yet, so this says so.
-fn model_engine(_dir: Option<&PathBuf>) -> anyhow::Result<Box<dyn Scorer>> {
-    anyhow::bail!(
-        "the model engine is not available in this build yet: no trained model ships with it; evaluate with --engines rules"
-    )
+/// The model engine: the embedded default, or a verified artifact directory.
+fn model_engine(dir: Option<&PathBuf>) -> anyhow::Result<Box<dyn Scorer>> {
+    Ok(Box::new(super::score::load_model(dir)?))
 }
 
 /// Reads a labelled file, reporting rejected lines by number only.

@@ -126,7 +126,7 @@ pub fn check(args: CheckArgs) -> anyhow::Result<Status> {
 }
 
 /// The model engine: the embedded default, or a verified artifact directory.
-fn load_model(dir: Option<&PathBuf>) -> anyhow::Result<linkscreen::model::Classifier> {
+pub fn load_model(dir: Option<&PathBuf>) -> anyhow::Result<linkscreen::model::Classifier> {
     use linkscreen::model::Classifier;
     match dir {
         Some(d) => Classifier::load(d).with_context(|| format!("loading model {}", d.display())),
@@ -142,9 +142,16 @@ fn build_engine(
     match choice {
         EngineChoice::Rules => Ok(Box::new(super::rules::load(rules)?)),
         EngineChoice::Model => Ok(Box::new(load_model(model)?)),
-        EngineChoice::Hybrid => anyhow::bail!(
-            "the hybrid engine is not available in this build yet; use --engine model or --engine rules"
-        ),
+        EngineChoice::Hybrid => {
+            let params =
+                linkscreen::hybrid::HybridParams::for_model_dir(model.map(|d| d.as_path()))?;
+            let (m, r) = (load_model(model)?, super::rules::load(rules)?);
+            Ok(Box::new(linkscreen::hybrid::Hybrid::new(
+                Box::new(m),
+                r,
+                params,
+            )))
+        }
     }
 }
 

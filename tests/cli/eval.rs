@@ -14,7 +14,16 @@ const META: &str = "tests/fixtures/eval/labelled.meta.jsonl";
 const RULES: &str = "tests/fixtures/eval/rules.toml";
 
 fn eval_json(extra: &[&str]) -> Value {
-    let mut args = vec!["eval", FILE, "--rules", RULES, "--format", "json"];
+    let mut args = vec![
+        "eval",
+        FILE,
+        "--rules",
+        RULES,
+        "--format",
+        "json",
+        "--engines",
+        "rules",
+    ];
     args.extend_from_slice(extra);
     let r = linkscreen(&args);
     assert_eq!(r.code, 0, "{}", r.stderr);
@@ -121,8 +130,11 @@ fn unlabelled_profiles_are_skipped_and_counted() {
 
 #[test]
 fn table_puts_engines_side_by_side() {
-    let r = linkscreen(&["eval", FILE, "--rules", RULES, "--engines", "rules,rules"]);
+    let r = linkscreen(&["eval", FILE, "--rules", RULES]);
     assert_eq!(r.code, 0, "{}", r.stderr);
+    let header = r.stdout.lines().find(|l| l.starts_with("metric")).unwrap();
+    let names: Vec<&str> = header.split_whitespace().skip(1).collect();
+    assert_eq!(names, ["model", "rules", "hybrid"]);
     for row in [
         "ROC-AUC",
         "PR-AUC",
@@ -133,7 +145,68 @@ fn table_puts_engines_side_by_side() {
     ] {
         assert!(r.stdout.contains(row), "table lacks {row}:\n{}", r.stdout);
     }
+    // The rules column shows 13/16 with its interval.
     assert!(r.stdout.contains("0.812 ["), "{}", r.stdout);
+}
+
+#[test]
+fn model_and_hybrid_are_evaluated_and_the_hybrid_can_be_fitted() {
+    let dir = tempfile::tempdir().unwrap();
+    let saved = dir.path().join("hybrid.json");
+    let r = linkscreen(&[
+        "eval",
+        FILE,
+        "--rules",
+        RULES,
+        "--format",
+        "json",
+        "--fit-hybrid",
+        FILE,
+        "--save-hybrid",
+        path_str(&saved),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("hybrid fitted on 8 profiles"),
+        "{}",
+        r.stderr
+    );
+    let j: Value = serde_json::from_str(&r.stdout).unwrap();
+    let kinds: Vec<&str> = j["engines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["engine"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["model", "rules", "hybrid"]);
+    for e in j["engines"].as_array().unwrap() {
+        assert!(e["summary"]["roc_auc"].is_number(), "{}", e["engine"]);
+    }
+    assert_eq!(j["hybrid"]["fitted_on"]["profiles"], 8);
+    // The saved coefficients load back and give the same hybrid figures.
+    let again = linkscreen(&[
+        "eval",
+        FILE,
+        "--rules",
+        RULES,
+        "--format",
+        "json",
+        "--engines",
+        "hybrid",
+        "--hybrid-params",
+        path_str(&saved),
+    ]);
+    assert_eq!(again.code, 0, "{}", again.stderr);
+    let k: Value = serde_json::from_str(&again.stdout).unwrap();
+    assert_eq!(k["hybrid"], j["hybrid"]);
+    assert_eq!(k["engines"][0]["summary"], j["engines"][2]["summary"]);
+    // Without fitting, the documented defaults are used.
+    let d = linkscreen(&["eval", FILE, "--format", "json", "--engines", "hybrid"]);
+    let d: Value = serde_json::from_str(&d.stdout).unwrap();
+    assert_eq!(
+        (d["hybrid"]["a"].as_f64(), d["hybrid"]["b"].as_f64()),
+        (Some(1.0), Some(0.5))
+    );
 }
 
 #[test]
