@@ -207,3 +207,51 @@ fn data_help_has_examples() {
         assert!(run.stdout.contains("Examples:"), "{}", run.stdout);
     }
 }
+
+#[test]
+fn split_without_meta_treats_each_record_as_its_own_group() {
+    let dir = tempfile::tempdir().unwrap();
+    let records = dir.path().join("all.jsonl");
+    let mut text = String::new();
+    for i in 0..40 {
+        let label = if i % 2 == 0 { "fake" } else { "genuine" };
+        text.push_str(&format!(
+            "{{\"id\":\"r{i:02}\",\"followers\":{i},\"label\":\"{label}\"}}\n"
+        ));
+    }
+    text.push_str("{\"id\":\"bad\",\"followers\":-1}\n");
+    std::fs::write(&records, text).unwrap();
+    let out = dir.path().join("out");
+    let run = linkscreen(&[
+        "data",
+        "split",
+        path_str(&records),
+        "--seed",
+        "3",
+        "--ratios",
+        "2,1,1",
+        "--out-dir",
+        path_str(&out),
+    ]);
+    // The bad line is reported by line and field and makes the exit status 1.
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("line 41: followers"));
+    let counts: Vec<usize> = ["train", "validation", "test"]
+        .iter()
+        .map(|s| lines(&out.join(format!("{s}.jsonl"))).len())
+        .collect();
+    assert_eq!(counts, [20, 10, 10]);
+    assert!(!out.join("train.meta.jsonl").exists());
+    let bad_ratios = linkscreen(&[
+        "data",
+        "split",
+        path_str(&records),
+        "--seed",
+        "1",
+        "--ratios",
+        "1,1",
+        "--out-dir",
+        path_str(&out),
+    ]);
+    assert_eq!(bad_ratios.code, 2);
+}
