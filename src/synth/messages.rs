@@ -245,7 +245,7 @@ pub fn compose<R: Rng>(plan: &Plan<'_>, vars: &Vars, rng: &mut R) -> Vec<Message
                 &signal_sentence(*sig, *para, lang, vars, rng),
             );
         }
-        if later.is_empty() || rng.random_bool(0.5) {
+        if later.is_empty() || rng.random_bool(0.6) {
             let mut s = String::new();
             expand_key("followup.more", lang, vars, rng, &mut s);
             push_sentence(&mut follow, " ", &s);

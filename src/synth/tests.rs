@@ -219,3 +219,42 @@ fn genuine_unicode_is_not_obfuscation_and_fakes_evade() {
         .count();
     assert!(evasive > 20, "only {evasive} evasive hard profiles");
 }
+
+#[test]
+fn rule_engine_is_informative_but_far_from_perfect() {
+    let data = sample(2000, 19);
+    let rules = crate::rules::RuleSet::default_rules();
+    let scores: Vec<f32> = data
+        .iter()
+        .map(|s| rules.assess_profile(&s.profile).score)
+        .collect();
+    let labels: Vec<bool> = data.iter().map(is_fake).collect();
+    let auc = roc_auc(&scores, &labels).unwrap_or(0.5);
+    // Measured about 0.79 on 20,000 profiles; a value near 1 would mean the data are too easy.
+    assert!((0.65..=0.92).contains(&auc), "rule-engine AUC {auc}");
+}
+
+#[test]
+fn every_rule_signal_occurs_in_both_classes() {
+    let data = sample(3000, 23);
+    let rules = crate::rules::RuleSet::default_rules();
+    let mut fired: HashMap<String, (usize, usize)> = HashMap::new();
+    for s in &data {
+        for r in rules.assess_profile(&s.profile).reasons {
+            let e = fired.entry(r.code).or_default();
+            if is_fake(s) {
+                e.0 += 1;
+            } else {
+                e.1 += 1;
+            }
+        }
+    }
+    for spec in rules.specs() {
+        let (f, g) = fired.get(&spec.code).copied().unwrap_or_default();
+        // The obfuscation rule is the one deliberate exception: genuine profiles never hide
+        // characters (only flipped labels carry it).
+        if spec.code != "obfuscated_text" {
+            assert!(f > 3 && g > 3, "{}: fake {f}, genuine {g}", spec.code);
+        }
+    }
+}
