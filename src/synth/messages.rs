@@ -71,6 +71,9 @@ enum Move {
     Detail,
 }
 
+/// A planned signal and whether it is paraphrased.
+type Planned = (Signal, bool);
+
 /// What the messages of one profile must say.
 pub struct Plan<'a> {
     pub family: &'a Family,
@@ -123,11 +126,11 @@ pub fn compose<R: Rng>(plan: &Plan<'_>, vars: &Vars, rng: &mut R) -> Vec<Message
     let fake = plan.family.fake;
     let conversation = rng.random_bool(if fake { 0.45 } else { 0.35 });
     let sep = match rng.random_range(0..5) {
-        0 | 1 | 2 => " ",
+        0..=2 => " ",
         3 => "\n\n",
         _ => "\n",
     };
-    let (first_signals, later): (Vec<(Signal, bool)>, Vec<(Signal, bool)>) = plan
+    let (first_signals, later): (Vec<Planned>, Vec<Planned>) = plan
         .signals
         .iter()
         .copied()
