@@ -103,7 +103,7 @@ pub(super) fn read_csv(
     let cols: HashMap<String, usize> = headers
         .iter()
         .enumerate()
-        .map(|(i, h)| (h.trim().to_owned(), i))
+        .map(|(i, h)| (h.trim_start_matches('\u{feff}').trim().to_owned(), i))
         .collect();
     for col in required {
         if !cols.contains_key(*col) {
