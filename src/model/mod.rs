@@ -65,6 +65,8 @@ pub struct Classifier {
     pub extra: BTreeMap<String, Vec<u8>>,
     /// Feature groups: reason code and the feature indices in it.
     groups: Vec<(String, Vec<usize>)>,
+    /// The first layer transposed, for cheap occlusion.
+    w1t: Vec<f32>,
     truncated: AtomicU64,
 }
 
@@ -174,7 +176,9 @@ impl Classifier {
                 None => groups.push((g, vec![i])),
             }
         }
+        let w1t = weights.transposed();
         Ok(Classifier {
+            w1t,
             config,
             encoder,
             weights,
@@ -254,12 +258,12 @@ impl Classifier {
             if e.ids[s].is_empty() {
                 continue;
             }
-            let c = f.logit - w.occluded_logit(&f, &w.section_inputs(s));
+            let c = f.logit - w.occluded_logit(&f, &self.w1t, &w.section_inputs(s));
             contributions.push((format!("section:{name}"), c));
         }
         for (code, members) in &self.groups {
             let idx: Vec<usize> = members.iter().map(|&i| w.feature_input(i)).collect();
-            let c = f.logit - w.occluded_logit(&f, &idx);
+            let c = f.logit - w.occluded_logit(&f, &self.w1t, &idx);
             contributions.push((code.clone(), c));
         }
         contributions.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()).then_with(|| a.0.cmp(&b.0)));
@@ -282,7 +286,8 @@ impl Classifier {
 
     /// Scores a batch with all contributions (for explanations and the hybrid engine).
     pub fn score_with_details(&self, profiles: &[Profile]) -> Vec<Details> {
-        profiles.iter().map(|p| self.details(p)).collect()
+        use tokenizers::utils::parallelism::MaybeParallelRefIterator;
+        profiles.maybe_par_iter().map(|p| self.details(p)).collect()
     }
 }
 
@@ -309,8 +314,11 @@ impl Scorer for Classifier {
     }
 
     fn score_batch(&self, profiles: &[Profile]) -> Result<Vec<Assessment>, ScoreError> {
+        // Profiles are independent, so scoring them in parallel gives the same bytes whatever
+        // the number of threads (RAYON_NUM_THREADS; TOKENIZERS_PARALLELISM=false turns it off).
+        use tokenizers::utils::parallelism::MaybeParallelRefIterator;
         Ok(profiles
-            .iter()
+            .maybe_par_iter()
             .map(|p| {
                 let mut d = self.details_top(p, TOP_REASONS);
                 d.contributions.truncate(TOP_REASONS);

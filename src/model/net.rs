@@ -91,16 +91,33 @@ impl Weights {
 
     /// The logit after setting the given inputs to zero (occlusion): for a section, its pooled
     /// vector and presence flag; for a feature, its standardised value(s), i.e. the training mean.
-    pub fn occluded_logit(&self, f: &Forward, inputs: &[usize]) -> f32 {
-        let n = self.inputs();
+    ///
+    /// `w1t` is [`Weights::transposed`]: column access is then contiguous.
+    pub fn occluded_logit(&self, f: &Forward, w1t: &[f32], inputs: &[usize]) -> f32 {
+        let hid = self.hidden;
         let mut pre = f.pre.clone();
-        for (h, p) in pre.iter_mut().enumerate() {
-            let row = &self.w1[h * n..(h + 1) * n];
-            for &i in inputs {
-                *p -= row[i] * f.input[i];
+        for &i in inputs {
+            let x = f.input[i];
+            if x == 0.0 {
+                continue;
+            }
+            for (p, w) in pre.iter_mut().zip(&w1t[i * hid..(i + 1) * hid]) {
+                *p -= w * x;
             }
         }
         self.output(&pre)
+    }
+
+    /// `w1` transposed to `inputs x hidden`, for [`Weights::occluded_logit`].
+    pub fn transposed(&self) -> Vec<f32> {
+        let (n, hid) = (self.inputs(), self.hidden);
+        let mut t = vec![0.0; self.w1.len()];
+        for h in 0..hid {
+            for i in 0..n {
+                t[i * hid + h] = self.w1[h * n + i];
+            }
+        }
+        t
     }
 
     /// The input indices of a section (pooled vector and presence flag).
@@ -142,7 +159,7 @@ mod tests {
         let f = w.forward(x);
         // pre0 = 0.5 + 0.5 + 2 = 3; pre1 = 0.1 + 0.5 - 1 = -0.4 -> relu 0.
         assert!((f.logit - 3.5).abs() < 1e-6);
-        let occluded = w.occluded_logit(&f, &w.section_inputs(0));
+        let occluded = w.occluded_logit(&f, &w.transposed(), &w.section_inputs(0));
         // Without the section: pre0 = 2, pre1 = 0.1 - 1 < 0.
         assert!((occluded - 2.5).abs() < 1e-6);
     }

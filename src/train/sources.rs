@@ -1,43 +1,57 @@
-//! Adapters to the data generators and importers, and the group-aware split.
+//! Adapters to the synthetic generator, the public-data importers and the group-aware,
+//! near-duplicate-safe splitter.
 
 use std::path::Path;
 
+use crate::datasets::{self, PublicFormat, Split};
 use crate::meta::Meta;
 use crate::profile::Profile;
+use crate::synth::{self, SynthConfig};
 
 use super::config::DataConfig;
 use super::data::{Part, Sample};
 use super::TrainError;
 
 /// Synthetic labelled profiles with their meta.
-pub fn synthetic(_cfg: &DataConfig, _seed: u64) -> Vec<(Profile, Meta)> {
+pub fn synthetic(cfg: &DataConfig, seed: u64) -> Vec<(Profile, Meta)> {
+    let mut sc = SynthConfig {
+        n: cfg.synthetic,
+        seed,
+        fake_share: cfg.synthetic_fake_share,
+        ..SynthConfig::default()
+    };
+    if !cfg.synthetic_languages.is_empty() {
+        sc.languages = cfg.synthetic_languages.clone();
+    }
+    synth::generate(&sc)
+        .into_iter()
+        .map(|s| (s.profile, s.meta))
+        .collect()
+}
+
+/// A public data set's records with their meta (checksums verified by the importer).
+pub fn public(name: &str, dir: &Path) -> Result<Vec<(Profile, Meta)>, TrainError> {
+    let format: PublicFormat = name.parse().map_err(TrainError::Config)?;
+    let imported = datasets::import(format, dir).map_err(|e| TrainError::Data(e.to_string()))?;
     eprintln!(
-        "linkscreen: train: the synthetic generator is not in this build yet: no synthetic data"
+        "linkscreen: train: {name}: {} records ({} rows skipped, {} duplicates dropped)",
+        imported.records.len(),
+        imported.rejected.len(),
+        imported.duplicates
     );
-    Vec::new()
+    Ok(imported.records)
 }
 
-/// A public data set's records with their meta.
-pub fn public(name: &str, _dir: &Path) -> Result<Vec<(Profile, Meta)>, TrainError> {
-    eprintln!("linkscreen: train: public import is not in this build yet: skipping {name}");
-    Ok(Vec::new())
-}
-
-/// Assigns train/validation/test by group, deterministically from the seed.
+/// Assigns train/validation/test by group and near-duplicate cluster, from the seed.
 pub fn split(samples: &mut [Sample], ratios: [f64; 3], seed: u64) {
-    for s in samples.iter_mut() {
-        let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ seed;
-        for b in s.group.bytes() {
-            h ^= b as u64;
-            h = h.wrapping_mul(0x0100_0000_01b3);
-        }
-        let u = (h >> 11) as f64 / (1u64 << 53) as f64;
-        s.part = if u < ratios[0] {
-            Part::Train
-        } else if u < ratios[0] + ratios[1] {
-            Part::Val
-        } else {
-            Part::Test
+    let profiles: Vec<Profile> = samples.iter().map(|s| s.profile.clone()).collect();
+    let groups: Vec<String> = samples.iter().map(|s| s.group.clone()).collect();
+    let parts = datasets::assign_splits(&profiles, &groups, ratios, seed);
+    for (s, p) in samples.iter_mut().zip(parts) {
+        s.part = match p {
+            Split::Train => Part::Train,
+            Split::Validation => Part::Val,
+            Split::Test => Part::Test,
         };
     }
 }
