@@ -22,7 +22,7 @@ fn score_with_threads(args: &[&str], threads: &str) -> Vec<u8> {
 
 #[test]
 fn output_is_byte_identical_across_runs_and_thread_counts() {
-    for engine in ["rules"] {
+    for engine in ["rules", "model", "hybrid"] {
         let args = ["score", EXAMPLES, "--engine", engine];
         let one = score_with_threads(&args, "1");
         let two = score_with_threads(&args, "2");
@@ -45,7 +45,7 @@ fn disguise(p: &Profile, variant: usize) -> Profile {
                 _ => c,
             };
             out.push(c);
-            if c.is_alphabetic() && (i + variant) % 5 == 0 {
+            if c.is_alphabetic() && (i + variant).is_multiple_of(5) {
                 out.push(
                     ['\u{200B}', '\u{200D}', '\u{2060}', '\u{202E}', '\u{FEFF}'][(i + variant) % 5],
                 );
@@ -169,6 +169,8 @@ fn an_interrupted_run_exits_130_and_says_what_was_written() {
         .status();
     if !killed.is_ok_and(|s| s.success()) {
         eprintln!("skipped: cannot send SIGINT with `kill` here");
+        drop(stdin);
+        let _ = child.wait();
         return;
     }
     std::thread::sleep(std::time::Duration::from_millis(100));
