@@ -178,13 +178,13 @@ pub fn compose<R: Rng>(plan: &Plan<'_>, vars: &Vars, rng: &mut R) -> Vec<Message
                 }
             }
             Move::Purpose => {
-                expand_key(
-                    &format!("purpose.{}", plan.role.key()),
-                    lang,
-                    vars,
-                    rng,
-                    &mut s,
-                );
+                // Genuine people in ordinary jobs network about work, not about themselves.
+                let role = if !fake && plan.role == Role::Personal {
+                    Role::Engineer
+                } else {
+                    plan.role
+                };
+                expand_key(&format!("purpose.{}", role.key()), lang, vars, rng, &mut s);
             }
             Move::Offers => {
                 for (sig, para) in first_signals.iter().filter(|(sig, _)| is_offer(*sig)) {

@@ -134,7 +134,7 @@ pub const FAMILIES: [Family; 15] = [
         name: "fake_think_tank",
         fake: true,
         weight: 0.17,
-        roles: &[ThinkTank],
+        roles: &[ThinkTank, ThinkTank, Academic],
         rates: [
             0.72, 0.12, 0.08, 0.60, 0.40, 0.38, 0.15, 0.12, 0.20, 0.45, 0.22, 0.08,
         ],
@@ -164,7 +164,7 @@ pub const FAMILIES: [Family; 15] = [
         name: "honeytrap",
         fake: true,
         weight: 0.11,
-        roles: &[Personal, Student, Engineer],
+        roles: &[Personal, Personal, Student, Engineer, Executive],
         rates: [
             0.55, 0.08, 0.03, 0.05, 0.15, 0.55, 0.10, 0.30, 0.25, 0.20, 0.14, 0.28,
         ],
@@ -174,7 +174,7 @@ pub const FAMILIES: [Family; 15] = [
         name: "fake_consultant",
         fake: true,
         weight: 0.16,
-        roles: &[Consultant],
+        roles: &[Consultant, Consultant, Executive, Official],
         rates: [
             0.60, 0.22, 0.18, 0.55, 0.15, 0.38, 0.20, 0.15, 0.35, 0.35, 0.22, 0.14,
         ],
@@ -224,7 +224,7 @@ pub const FAMILIES: [Family; 15] = [
         name: "genuine_engineer",
         fake: false,
         weight: 0.17,
-        roles: &[Engineer],
+        roles: &[Engineer, Engineer, Engineer, Personal],
         rates: [
             0.22, 0.05, 0.02, 0.02, 0.06, 0.12, 0.06, 0.14, 0.08, 0.04, 0.06, 0.06,
         ],
@@ -234,7 +234,7 @@ pub const FAMILIES: [Family; 15] = [
         name: "genuine_executive",
         fake: false,
         weight: 0.1,
-        roles: &[Executive],
+        roles: &[Executive, Executive, Personal],
         rates: [
             0.30, 0.04, 0.05, 0.05, 0.10, 0.07, 0.10, 0.06, 0.05, 0.15, 0.03, 0.08,
         ],
@@ -244,7 +244,7 @@ pub const FAMILIES: [Family; 15] = [
         name: "genuine_sparse",
         fake: false,
         weight: 0.1,
-        roles: &[Student, Official, Engineer],
+        roles: &[Student, Official, Engineer, Personal],
         rates: [
             0.10, 0.02, 0.02, 0.01, 0.03, 0.06, 0.05, 0.15, 0.03, 0.03, 0.05, 0.04,
         ],
