@@ -199,6 +199,19 @@ pub fn generate_one(cfg: &SynthConfig, index: usize) -> Synthetic {
     p.skills = career::skills(role, sector, lang, rng);
     p.languages = career::languages(who.nationality, lang, rng);
     numbers::fill(&mut p, family, difficulty, rng);
+    if family.name == "genuine_sparse" {
+        // New graduates and privacy-minded officials leave most of the profile empty.
+        if rng.random_bool(0.5) {
+            p.skills = None;
+        }
+        if rng.random_bool(0.4) {
+            p.education = None;
+        }
+        if rng.random_bool(0.3) {
+            p.has_photo = Some(false);
+            p.photo_flags = None;
+        }
+    }
 
     // Messages: in the profile language, or in English for a quarter of non-English ones.
     let msg_lang = if lang != "en" && rng.random_bool(0.25) {
