@@ -258,3 +258,76 @@ fn every_rule_signal_occurs_in_both_classes() {
         }
     }
 }
+
+#[test]
+fn rule_phrasings_fire_and_paraphrases_do_not() {
+    use super::personas::Signal;
+    use rand::SeedableRng;
+    let pairs = [
+        (Signal::Flattery, "flattery_expertise"),
+        (Signal::Clearance, "clearance_interest"),
+        (Signal::GoodOffer, "too_good_offer"),
+        (Signal::PaidReport, "paid_report_offer"),
+        (Signal::PaidTrip, "paid_trip_abroad"),
+        (Signal::OffPlatform, "move_off_platform"),
+        (Signal::Urgency, "urgency"),
+        (Signal::CvOrMeeting, "cv_or_private_meeting"),
+        (Signal::Colleagues, "colleague_access_questions"),
+        (Signal::Scarcity, "scarcity_exclusivity"),
+        (Signal::Email, "personal_email_address"),
+        (Signal::Phone, "phone_number_in_message"),
+    ];
+    let rules = crate::rules::RuleSet::default_rules();
+    let mut rng = ChaCha8Rng::seed_from_u64(1);
+    let mut vars = Vars::default();
+    for (k, v) in [
+        ("first", "Ana"),
+        ("last", "Silva"),
+        ("tfirst", "Tom"),
+        ("topic", "grid resilience"),
+        ("sector", "energy"),
+        ("venue", "Vienna"),
+        ("company", "Meridian Advisory"),
+        ("salary", "50000"),
+        ("pmail", "ana.silva@gmail.com"),
+        ("cmail", "ana.silva@meridian.com"),
+        ("phone", "+44 207 123 4567"),
+        ("days", "3"),
+    ] {
+        vars.set(k, v);
+    }
+    let mut failures = Vec::new();
+    for lang in LANGUAGES {
+        for (signal, code) in pairs {
+            for (kind, should_fire) in [("rule", true), ("para", false)] {
+                let key = format!("sig.{}.{kind}", signal.bank());
+                let mut fired = 0;
+                for _ in 0..60 {
+                    let text = grammar::say(&key, lang, &vars, &mut rng);
+                    let p = Profile {
+                        id: "t".into(),
+                        messages: Some(vec![crate::profile::Message {
+                            direction: crate::profile::Direction::Inbound,
+                            text: text.clone(),
+                        }]),
+                        ..Profile::default()
+                    };
+                    let hit = rules
+                        .assess_profile(&p)
+                        .reasons
+                        .iter()
+                        .any(|r| r.code == code);
+                    fired += usize::from(hit);
+                    if hit != should_fire && failures.len() < 20 {
+                        failures.push(format!("{lang} {key}: {text}"));
+                    }
+                }
+                let ok = if should_fire { fired >= 57 } else { fired <= 3 };
+                if !ok {
+                    failures.push(format!("{lang} {key}: fired {fired}/60"));
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{failures:#?}");
+}
