@@ -4,8 +4,6 @@
 //! model that ships in `models/default/` when the bench is built. Run with `cargo bench --bench
 //! model`; `scripts/bench.sh` runs every bench and rebuilds `benches/RESULTS.md`.
 
-use std::time::Duration;
-
 use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use linkscreen::hybrid::{Hybrid, HybridParams};
 use linkscreen::model::Classifier;
@@ -120,10 +118,7 @@ fake_fpr = 0.01
 
 criterion_group! {
     name = benches;
-    config = Criterion::default()
-        .sample_size(10)
-        .warm_up_time(Duration::from_millis(500))
-        .measurement_time(Duration::from_secs(2));
+    config = common::config();
     targets = encode, score, cold_start, train
 }
 criterion_main!(benches);

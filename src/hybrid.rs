@@ -338,41 +338,8 @@ mod tests {
     use rand_chacha::ChaCha8Rng;
 
     use super::*;
+    use crate::eval::testing::HeadlineScorer as Headline;
     use crate::profile::Label;
-
-    /// A model that returns the probability written in the headline, with one reason.
-    struct Headline;
-
-    impl Scorer for Headline {
-        fn kind(&self) -> EngineKind {
-            EngineKind::Model
-        }
-
-        fn thresholds(&self) -> Thresholds {
-            Thresholds {
-                review: 0.4,
-                fake: 0.9,
-            }
-        }
-
-        fn score_batch(&self, profiles: &[Profile]) -> Result<Vec<Assessment>, ScoreError> {
-            Ok(profiles
-                .iter()
-                .map(|p| Assessment {
-                    score: p
-                        .headline
-                        .as_deref()
-                        .and_then(|h| h.parse().ok())
-                        .unwrap_or(0.5),
-                    reasons: vec![Reason {
-                        code: "section:headline".into(),
-                        weight: 2.0,
-                        evidence: None,
-                    }],
-                })
-                .collect())
-        }
-    }
 
     #[test]
     fn defaults_move_the_model_log_odds_by_half_the_rule_evidence() {
@@ -459,13 +426,13 @@ mod tests {
         assert!(h
             .reasons
             .iter()
-            .any(|x| x.code == "section:headline" && x.weight == 2.0));
+            .any(|x| x.code == "section:headline" && x.weight == 1.0));
         assert!(h
             .reasons
             .windows(2)
             .all(|w| w[0].weight.abs() >= w[1].weight.abs()));
         assert_eq!(hybrid.kind(), EngineKind::Hybrid);
-        assert_eq!(hybrid.thresholds().fake, 0.9);
+        assert_eq!(hybrid.thresholds().fake, 0.8);
     }
 
     #[test]

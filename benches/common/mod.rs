@@ -2,6 +2,9 @@
 //! ids to the size a bench needs.
 
 use std::path::PathBuf;
+use std::time::Duration;
+
+use criterion::Criterion;
 
 use linkscreen::profile::Profile;
 
@@ -38,4 +41,13 @@ pub fn jsonl(n: usize) -> Vec<u8> {
         out.push(b'\n');
     }
     out
+}
+
+/// Short runs, so the whole suite takes a few minutes on 2 cores: read the figures to about
+/// ±10%.
+pub fn config() -> Criterion {
+    Criterion::default()
+        .sample_size(10)
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(2))
 }

@@ -13,6 +13,8 @@ pub mod report;
 pub mod summary;
 mod svg;
 pub mod table;
+#[cfg(test)]
+pub(crate) mod testing;
 
 use std::collections::BTreeMap;
 use std::time::Instant;

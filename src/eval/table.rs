@@ -6,7 +6,7 @@ use super::bootstrap::Interval;
 use super::summary::AtThreshold;
 use super::{EvalReport, Grouping};
 
-/// Width of each engine column.
+/// Least width of each engine column; wider cells widen their column.
 const COL: usize = 22;
 /// Width of the metric-name column.
 const NAME: usize = 24;
@@ -22,17 +22,39 @@ fn with_ci(x: Option<f64>, ci: Option<Interval>) -> String {
     }
 }
 
-fn row(out: &mut String, name: &str, cells: impl IntoIterator<Item = String>) {
-    let _ = write!(out, "{name:<NAME$}");
-    for c in cells {
-        let _ = write!(out, "{c:<COL$}");
+/// A metric name and one cell per engine.
+type Row = (String, Vec<String>);
+
+fn row(rows: &mut Vec<Row>, name: &str, cells: impl IntoIterator<Item = String>) {
+    rows.push((name.to_owned(), cells.into_iter().collect()));
+}
+
+/// Writes rows with every engine column as wide as its widest cell plus two spaces.
+fn lay_out(out: &mut String, rows: &[Row]) {
+    let columns = rows.iter().map(|r| r.1.len()).max().unwrap_or(0);
+    let widths: Vec<usize> = (0..columns)
+        .map(|c| {
+            let widest = rows
+                .iter()
+                .filter_map(|r| r.1.get(c))
+                .map(|x| x.chars().count() + 2)
+                .max()
+                .unwrap_or(0);
+            widest.max(COL)
+        })
+        .collect();
+    for (name, cells) in rows {
+        let _ = write!(out, "{name:<NAME$}");
+        for (c, w) in cells.iter().zip(&widths) {
+            let _ = write!(out, "{c:<w$}");
+        }
+        out.truncate(out.trim_end().len());
+        out.push('\n');
     }
-    out.truncate(out.trim_end().len());
-    out.push('\n');
 }
 
 fn threshold_rows(
-    out: &mut String,
+    out: &mut Vec<Row>,
     r: &EvalReport,
     label: &str,
     pick: fn(&super::Summary) -> &AtThreshold,
@@ -73,8 +95,9 @@ pub fn render(r: &EvalReport) -> String {
         "intervals: 95% percentile bootstrap, {} resamples, seed {}\n",
         r.bootstrap_resamples, r.bootstrap_seed
     );
+    let mut rows = Vec::new();
     row(
-        &mut out,
+        &mut rows,
         "metric",
         r.engines.iter().map(|e| e.engine.as_str().to_owned()),
     );
@@ -82,13 +105,13 @@ pub fn render(r: &EvalReport) -> String {
         r.engines.iter().map(f).collect()
     };
     row(
-        &mut out,
+        &mut rows,
         "ROC-AUC",
         each(&|e| with_ci(e.summary.roc_auc, e.summary.ci.roc_auc)),
     );
-    row(&mut out, "PR-AUC", each(&|e| num(e.summary.pr_auc)));
+    row(&mut rows, "PR-AUC", each(&|e| num(e.summary.pr_auc)));
     row(
-        &mut out,
+        &mut rows,
         "recall @ 1% FPR",
         each(&|e| {
             with_ci(
@@ -98,7 +121,7 @@ pub fn render(r: &EvalReport) -> String {
         }),
     );
     row(
-        &mut out,
+        &mut rows,
         "recall @ 5% FPR",
         each(&|e| {
             with_ci(
@@ -107,23 +130,24 @@ pub fn render(r: &EvalReport) -> String {
             )
         }),
     );
-    threshold_rows(&mut out, r, "fake threshold", |s| &s.at_fake);
-    threshold_rows(&mut out, r, "review threshold", |s| &s.at_review);
+    threshold_rows(&mut rows, r, "fake threshold", |s| &s.at_fake);
+    threshold_rows(&mut rows, r, "review threshold", |s| &s.at_review);
     row(
-        &mut out,
+        &mut rows,
         "Brier score",
         each(&|e| format!("{:.4}", e.summary.brier)),
     );
     row(
-        &mut out,
+        &mut rows,
         "calibration error (ECE)",
         each(&|e| format!("{:.4}", e.summary.ece)),
     );
     row(
-        &mut out,
+        &mut rows,
         "profiles/s (scoring)",
         each(&|e| format!("{:.0}", e.profiles_per_second)),
     );
+    lay_out(&mut out, &rows);
     if let Some(g) = &r.grouping {
         out.push('\n');
         out.push_str(&render_groups(r, g));
@@ -178,4 +202,22 @@ pub fn render_groups(r: &EvalReport, g: &Grouping) -> String {
         out.push('\n');
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wide_cells_widen_their_column() {
+        let rows = vec![
+            ("metric".to_owned(), vec!["a".to_owned(), "b".to_owned()]),
+            ("x".to_owned(), vec!["1".repeat(30), "2".to_owned()]),
+        ];
+        let mut out = String::new();
+        lay_out(&mut out, &rows);
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(lines[0].find('b'), lines[1].find('2'));
+        assert!(lines[1].contains(&format!("{}  2", "1".repeat(30))));
+    }
 }

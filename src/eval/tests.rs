@@ -1,41 +1,8 @@
 //! Tests of the evaluation flow with a tiny test-only engine.
 
+use super::testing::HeadlineScorer as Fixed;
 use super::*;
 use crate::profile::Label;
-
-/// Scores a profile by the number written in its headline; reasons name the headline.
-struct Fixed;
-
-impl Scorer for Fixed {
-    fn kind(&self) -> EngineKind {
-        EngineKind::Model
-    }
-
-    fn thresholds(&self) -> Thresholds {
-        Thresholds {
-            review: 0.5,
-            fake: 0.8,
-        }
-    }
-
-    fn score_batch(&self, profiles: &[Profile]) -> Result<Vec<Assessment>, ScoreError> {
-        Ok(profiles
-            .iter()
-            .map(|p| Assessment {
-                score: p
-                    .headline
-                    .as_deref()
-                    .and_then(|h| h.parse().ok())
-                    .unwrap_or(0.0),
-                reasons: vec![Reason {
-                    code: "headline".into(),
-                    weight: 1.0,
-                    evidence: p.headline.clone(),
-                }],
-            })
-            .collect())
-    }
-}
 
 fn profile(id: &str, score: f32, label: Option<Label>) -> Profile {
     Profile {
