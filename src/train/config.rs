@@ -88,6 +88,10 @@ pub struct StageConfig {
     /// Early stopping: epochs without a better validation AUC before stopping.
     #[serde(default = "default_patience")]
     pub patience: usize,
+    /// Early stopping looks at the validation ROC-AUC of this source (e.g. `synthetic`, the
+    /// target domain) or of all records (`all`, the default).
+    #[serde(default)]
+    pub select_on: Option<String>,
 }
 
 fn default_patience() -> usize {

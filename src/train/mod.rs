@@ -28,7 +28,7 @@ use crate::rules::RuleSet;
 use crate::score::Scorer;
 
 pub use config::TrainConfig;
-use data::Part;
+use data::{Part, Sample};
 use net::{bce, Example, Net, Noise};
 
 #[derive(Debug, thiserror::Error)]
@@ -53,6 +53,8 @@ pub struct EpochLog {
     pub loss: f64,
     pub val_roc_auc: Option<f64>,
     pub val_pr_auc: Option<f64>,
+    /// Validation ROC-AUC on the records early stopping looks at (`select_on`).
+    pub selection_roc_auc: Option<f64>,
 }
 
 /// What a run produced.
@@ -128,6 +130,7 @@ fn run_stage(
     stage: Stage,
     train: &[Example],
     val: &[Example],
+    select: &[bool],
     rng: &mut ChaCha8Rng,
 ) -> Result<Vec<EpochLog>, TrainError> {
     let vars = if stage.text_only {
@@ -184,25 +187,36 @@ fn run_stage(
         pb.finish_and_clear();
         let scores = predict(net, val, stage.text_only)?;
         let (auc, pr) = auc_pr(&scores, &labels);
+        let (sel_scores, sel_labels): (Vec<f32>, Vec<bool>) = scores
+            .iter()
+            .zip(&labels)
+            .zip(select)
+            .filter(|(_, &k)| k)
+            .map(|((s, l), _)| (*s, *l))
+            .unzip();
+        let sel = auc_pr(&sel_scores, &sel_labels).0;
         let entry = EpochLog {
             stage: stage.name,
             epoch,
             loss: round6(total / count.max(1) as f64),
             val_roc_auc: auc,
             val_pr_auc: pr,
+            selection_roc_auc: sel,
         };
+        let f = |x: Option<f64>| x.map_or("-".into(), |v| format!("{v:.4}"));
         log(&format!(
-            "{} epoch {epoch}: loss {:.4}, val ROC-AUC {}, PR-AUC {}",
+            "{} epoch {epoch}: loss {:.4}, val ROC-AUC {}, PR-AUC {}, selection ROC-AUC {}",
             stage.name,
             entry.loss,
-            auc.map_or("-".into(), |v| format!("{v:.4}")),
-            pr.map_or("-".into(), |v| format!("{v:.4}")),
+            f(auc),
+            f(pr),
+            f(sel),
         ));
         logs.push(entry);
         if stage.text_only {
             continue;
         }
-        let a = auc.unwrap_or(0.0);
+        let a = sel.unwrap_or(0.0);
         if a > best_auc || best.is_none() {
             best_auc = a;
             best = Some(net.weights()?);
@@ -317,11 +331,22 @@ pub fn train(cfg: &TrainConfig, device: &Device) -> Result<Outcome, TrainError> 
         n_train / (2.0 * fakes.max(1.0)),
         n_train / (2.0 * (n_train - fakes).max(1.0)),
     );
+    let keep = |s: &Sample, e: &Encoded, part: Part, text_only: bool| {
+        s.part == part && (!text_only || e.ids.iter().any(|v| !v.is_empty()))
+    };
+    let selected = |text_only: bool, on: &Option<String>| -> Vec<bool> {
+        samples
+            .iter()
+            .zip(&encoded)
+            .filter(|(s, e)| keep(s, e, Part::Val, text_only))
+            .map(|(s, _)| on.as_deref().is_none_or(|o| o == "all" || s.source == o))
+            .collect()
+    };
     let examples = |part: Part, text_only: bool| -> Vec<Example> {
         samples
             .iter()
             .zip(&encoded)
-            .filter(|(s, e)| s.part == part && (!text_only || e.ids.iter().any(|v| !v.is_empty())))
+            .filter(|(s, e)| keep(s, e, part, text_only))
             .map(|(s, e)| Example {
                 ids: e.ids.clone(),
                 features: stats.apply(&e.features),
@@ -351,7 +376,8 @@ pub fn train(cfg: &TrainConfig, device: &Device) -> Result<Outcome, TrainError> 
             cfg: &cfg.pretrain,
             text_only: true,
         };
-        epochs.extend(run_stage(&net, stage, &tr, &va, &mut rng)?);
+        let sel = selected(true, &cfg.pretrain.select_on);
+        epochs.extend(run_stage(&net, stage, &tr, &va, &sel, &mut rng)?);
     }
     let (tr, va) = (examples(Part::Train, false), examples(Part::Val, false));
     let stage = Stage {
@@ -359,7 +385,8 @@ pub fn train(cfg: &TrainConfig, device: &Device) -> Result<Outcome, TrainError> 
         cfg: &cfg.finetune,
         text_only: false,
     };
-    epochs.extend(run_stage(&net, stage, &tr, &va, &mut rng)?);
+    let sel = selected(false, &cfg.finetune.select_on);
+    epochs.extend(run_stage(&net, stage, &tr, &va, &sel, &mut rng)?);
     let model_cfg = ModelConfig {
         format_version: FORMAT_VERSION,
         dim: m.dim,
