@@ -300,7 +300,12 @@ pub fn explain(args: ExplainArgs) -> anyhow::Result<Status> {
             }
         )?;
         writeln!(out, "  contributions (logit change when removed):")?;
-        for r in details.contributions.iter().filter(|r| r.weight.abs() >= 0.01).take(12) {
+        for r in details
+            .contributions
+            .iter()
+            .filter(|r| r.weight.abs() >= 0.01)
+            .take(12)
+        {
             writeln!(
                 out,
                 "  {:<34} {:+.2}  {}",
