@@ -4,8 +4,12 @@
 //! `0.0` plus a missing indicator set to `1.0`, so "unknown" is never confused with "zero".
 //! Counts enter as `ln(1 + n)`; ratios as `ln((1 + a) / (1 + b))`. Names, usernames, locations
 //! and spoken languages are deliberately not features (see `MODEL_CARD.md`, fairness).
+//!
+//! Nothing here changes when invisible characters, bidi controls or look-alike letters are
+//! inserted into a text: text lengths are measured after normalisation and the obfuscation that
+//! normalisation undid is not a feature. Hidden characters are evidence for the rule engine (and
+//! so for the hybrid), but the model's score must not move when an adversary adds them.
 
-use crate::normalize::Obfuscation;
 use crate::profile::{Direction, PhotoFlag, Profile, COUNT_FIELDS};
 
 /// A rule-engine summary that may be given to the model (see [`extract`]).
@@ -63,9 +67,6 @@ pub fn names(with_rules: bool) -> Vec<String> {
     n.push("missing_tenure".into());
     for f in ["headline", "about", "messages"] {
         n.push(format!("log_chars_{f}"));
-    }
-    for f in ["invisible", "bidi", "confusables"] {
-        n.push(format!("log_obfuscation_{f}"));
     }
     if with_rules {
         n.push("rule_warning_hits".into());
@@ -153,9 +154,18 @@ fn tenure(p: &Profile) -> Option<[f32; 8]> {
     ])
 }
 
-/// The feature vector of a profile. `obfuscation` is what normalisation undid in the texts the
-/// model reads; `rules` is the rule-engine summary, given when the model was trained with it.
-pub fn extract(p: &Profile, obfuscation: Obfuscation, rules: Option<RuleSummary>) -> Vec<f32> {
+/// Lengths in characters of normalised texts, so that hidden characters do not count.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TextLengths {
+    pub headline: usize,
+    pub about: usize,
+    /// All message texts, both directions.
+    pub messages: usize,
+}
+
+/// The feature vector of a profile. `lengths` are measured on the normalised texts; `rules` is
+/// the rule-engine summary, given when the model was trained with it.
+pub fn extract(p: &Profile, lengths: TextLengths, rules: Option<RuleSummary>) -> Vec<f32> {
     let mut out = Vec::with_capacity(96);
     for f in COUNT_FIELDS {
         push_opt(&mut out, p.count(f).map(|n| log1p(n as f64)));
@@ -201,19 +211,9 @@ pub fn extract(p: &Profile, obfuscation: Obfuscation, rules: Option<RuleSummary>
             out.push(1.0);
         }
     }
-    let chars = |s: Option<&String>| log1p(s.map_or(0, |s| s.chars().count()) as f64);
-    out.push(chars(p.headline.as_ref()));
-    out.push(chars(p.about.as_ref()));
-    let msg_chars: usize = p
-        .messages
-        .iter()
-        .flatten()
-        .map(|m| m.text.chars().count())
-        .sum();
-    out.push(log1p(msg_chars as f64));
-    out.push(log1p(obfuscation.invisible as f64));
-    out.push(log1p(obfuscation.bidi as f64));
-    out.push(log1p(obfuscation.confusables as f64));
+    out.push(log1p(lengths.headline as f64));
+    out.push(log1p(lengths.about as f64));
+    out.push(log1p(lengths.messages as f64));
     if let Some(r) = rules {
         out.push(log1p(r.warning_hits as f64));
         out.push(r.warning_weight);
@@ -255,17 +255,17 @@ mod tests {
     fn names_match_vector_length() {
         let p = parse(r#"{"id":"a"}"#);
         for rules in [false, true] {
-            let v = extract(&p, Obfuscation::default(), rules.then(RuleSummary::default));
+            let v = extract(&p, TextLengths::default(), rules.then(RuleSummary::default));
             assert_eq!(v.len(), names(rules).len());
         }
     }
 
     #[test]
     fn missing_is_not_zero() {
-        let empty = extract(&parse(r#"{"id":"a"}"#), Obfuscation::default(), None);
+        let empty = extract(&parse(r#"{"id":"a"}"#), TextLengths::default(), None);
         let zero = extract(
             &parse(r#"{"id":"a","connections":0}"#),
-            Obfuscation::default(),
+            TextLengths::default(),
             None,
         );
         let names = names(false);
@@ -310,8 +310,8 @@ mod tests {
         let a = parse(r#"{"id":"a","name":"Wei Zhang","connections":12}"#);
         let b = parse(r#"{"id":"a","name":"John Smith","connections":12}"#);
         assert_eq!(
-            extract(&a, Obfuscation::default(), None),
-            extract(&b, Obfuscation::default(), None)
+            extract(&a, TextLengths::default(), None),
+            extract(&b, TextLengths::default(), None)
         );
     }
 
@@ -321,7 +321,7 @@ mod tests {
             let mut p = parse(r#"{"id":"a"}"#);
             p.connections = c;
             p.followers = f;
-            let v = extract(&p, Obfuscation::default(), Some(RuleSummary::default()));
+            let v = extract(&p, TextLengths::default(), Some(RuleSummary::default()));
             proptest::prop_assert!(v.iter().all(|x| x.is_finite()));
         }
     }

@@ -98,8 +98,6 @@ fn group_of(name: &str) -> String {
         "photo_flags"
     } else if n.starts_with("rule_") {
         "rule_hits"
-    } else if n.starts_with("log_obfuscation_") {
-        "obfuscation"
     } else if TENURE.contains(&n) {
         "tenure"
     } else {

@@ -4,8 +4,8 @@
 
 use tokenizers::Tokenizer;
 
-use crate::features::{self, RuleSummary};
-use crate::normalize::{normalize, Normalized, Obfuscation};
+use crate::features::{self, RuleSummary, TextLengths};
+use crate::normalize::{normalize, Normalized};
 use crate::profile::{Profile, TextField};
 use crate::rules::RuleSet;
 
@@ -41,8 +41,8 @@ pub fn section_of(f: TextField) -> Option<usize> {
     })
 }
 
-/// Whether the rule summary and obfuscation counts may look at a field (never the name or
-/// username, so that changing only those cannot change a score).
+/// Whether the rule summary and text lengths may look at a field (never the name or username,
+/// so that changing only those cannot change a score).
 fn model_may_read(f: TextField) -> bool {
     !matches!(f, TextField::Name | TextField::Username)
 }
@@ -78,17 +78,15 @@ pub struct TextEncoder {
 }
 
 impl TextEncoder {
-    /// The normalised section texts of a profile and the obfuscation found in what the model reads.
-    pub fn section_texts(p: &Profile) -> (Vec<String>, Vec<(TextField, Normalized)>, Obfuscation) {
+    /// The normalised section texts of a profile and every normalised text the model may read.
+    pub fn section_texts(p: &Profile) -> (Vec<String>, Vec<(TextField, Normalized)>) {
         let mut sections = vec![String::new(); SECTIONS.len()];
         let mut normalized = Vec::new();
-        let mut obfuscation = Obfuscation::default();
         for (field, text) in p.texts() {
             if !model_may_read(field) {
                 continue;
             }
             let n = normalize(text);
-            obfuscation.add(n.obfuscation);
             if let Some(s) = section_of(field) {
                 if !n.text.is_empty() {
                     if !sections[s].is_empty() {
@@ -99,7 +97,7 @@ impl TextEncoder {
             }
             normalized.push((field, n));
         }
-        (sections, normalized, obfuscation)
+        (sections, normalized)
     }
 
     /// Token ids of one normalised text, truncated; returns whether it was cut.
@@ -129,7 +127,7 @@ impl TextEncoder {
     }
 
     pub fn encode(&self, p: &Profile) -> Encoded {
-        let (texts, normalized, obfuscation) = Self::section_texts(p);
+        let (texts, normalized) = Self::section_texts(p);
         let mut truncated = 0;
         let ids = texts
             .iter()
@@ -139,22 +137,45 @@ impl TextEncoder {
                 self.with_bigrams(ids)
             })
             .collect();
-        let rules = self.rules.as_ref().map(|r| {
-            let hits = r.hits_normalized(p, &normalized);
-            features::summarise_rules(hits.iter().map(|h| r.spec(h.rule).weight))
-        });
+        let rules = self.rules.as_ref().map(|r| summary_of(r, p, &normalized));
         Encoded {
             ids,
             texts,
-            features: features::extract(p, obfuscation, rules),
+            features: features::extract(p, text_lengths(&normalized), rules),
             truncated,
         }
     }
 }
 
+/// Character counts of the normalised headline, about and message texts.
+fn text_lengths(normalized: &[(TextField, Normalized)]) -> TextLengths {
+    let mut l = TextLengths::default();
+    for (field, n) in normalized {
+        let slot = match field {
+            TextField::Headline => &mut l.headline,
+            TextField::About => &mut l.about,
+            TextField::MessagesInbound | TextField::MessagesOutbound => &mut l.messages,
+            _ => continue,
+        };
+        *slot += n.text.chars().count();
+    }
+    l
+}
+
+/// The rule summary the model sees: every rule except those that match obfuscation itself, so
+/// that hidden characters cannot move the model's score (they still count for the rule engine).
+fn summary_of(rules: &RuleSet, p: &Profile, normalized: &[(TextField, Normalized)]) -> RuleSummary {
+    let hits = rules.hits_normalized(p, normalized);
+    features::summarise_rules(
+        hits.iter()
+            .map(|h| rules.spec(h.rule))
+            .filter(|spec| spec.obfuscation.is_none())
+            .map(|spec| spec.weight),
+    )
+}
+
 /// The rule summary as the model sees it (exposed for tests and the hybrid engine).
 pub fn rule_summary(rules: &RuleSet, p: &Profile) -> RuleSummary {
-    let (_, normalized, _) = TextEncoder::section_texts(p);
-    let hits = rules.hits_normalized(p, &normalized);
-    features::summarise_rules(hits.iter().map(|h| rules.spec(h.rule).weight))
+    let (_, normalized) = TextEncoder::section_texts(p);
+    summary_of(rules, p, &normalized)
 }

@@ -73,6 +73,14 @@ fn disguise(p: &Profile, variant: usize) -> Profile {
             *s = hide(s, variant);
         }
     }
+    for e in q.education.iter_mut().flatten() {
+        for s in [&mut e.school, &mut e.degree, &mut e.field]
+            .into_iter()
+            .flatten()
+        {
+            *s = hide(s, variant);
+        }
+    }
     for m in q.messages.iter_mut().flatten() {
         m.text = hide(&m.text, variant);
     }
@@ -183,4 +191,64 @@ fn an_interrupted_run_exits_130_and_says_what_was_written() {
         stderr.contains("interrupted") && stderr.contains("written "),
         "{stderr}"
     );
+}
+
+/// Examples plus a few hundred synthetic profiles of both classes.
+fn many_profiles() -> Vec<Profile> {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("synth.jsonl");
+    let run = linkscreen(&[
+        "synth",
+        "--n",
+        "300",
+        "--seed",
+        "7",
+        "--out",
+        path_str(&out),
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let mut all: Vec<Profile> = profile::load(&out)
+        .unwrap()
+        .profiles
+        .into_iter()
+        .map(|(_, p)| p)
+        .collect();
+    all.extend(
+        profile::load(&root().join(EXAMPLES))
+            .unwrap()
+            .profiles
+            .into_iter()
+            .map(|(_, p)| p),
+    );
+    all
+}
+
+#[test]
+fn hidden_characters_move_the_model_score_by_at_most_five_points() {
+    let clean = many_profiles();
+    let model = scores("model", &clean);
+    let hybrid = scores("hybrid", &clean);
+    for variant in 0..3 {
+        let disguised: Vec<Profile> = clean.iter().map(|p| disguise(p, variant)).collect();
+        let worst = model
+            .iter()
+            .zip(&scores("model", &disguised))
+            .map(|((id, s0, _), (_, s1, _))| ((s1 - s0).abs(), id.clone()))
+            .max_by(|a, b| a.0.total_cmp(&b.0))
+            .unwrap();
+        assert!(
+            worst.0 <= 0.05,
+            "model, variant {variant}: {} moved by {:.3}",
+            worst.1,
+            worst.0
+        );
+        // The hybrid reads the rules' obfuscation evidence, so hiding may raise its score,
+        // never lower it by more than the same margin.
+        for ((id, s0, _), (_, s1, _)) in hybrid.iter().zip(&scores("hybrid", &disguised)) {
+            assert!(
+                s1 + 0.05 >= *s0,
+                "hybrid, variant {variant}: {id} fell from {s0} to {s1}"
+            );
+        }
+    }
 }
