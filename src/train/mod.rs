@@ -290,6 +290,13 @@ pub fn train(cfg: &TrainConfig, device: &Device) -> Result<Outcome, TrainError> 
         count(Part::Val),
         count(Part::Test)
     ));
+    let mut by_source: BTreeMap<&str, [usize; 3]> = BTreeMap::new();
+    for s in &samples {
+        by_source.entry(&s.source).or_default()[s.part as usize] += 1;
+    }
+    for (source, [tr, va, te]) in &by_source {
+        log(&format!("  {source}: train {tr}, val {va}, test {te}"));
+    }
     if count(Part::Train) == 0 || count(Part::Val) == 0 {
         return Err(TrainError::Data(
             "the split left no training or no validation records".into(),

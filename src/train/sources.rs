@@ -42,16 +42,30 @@ pub fn public(name: &str, dir: &Path) -> Result<Vec<(Profile, Meta)>, TrainError
     Ok(imported.records)
 }
 
-/// Assigns train/validation/test by group and near-duplicate cluster, from the seed.
+/// Assigns train/validation/test by group and near-duplicate cluster, from the seed. Each
+/// source is split on its own, so every source keeps the configured shares (one global split
+/// let a source's large clusters push most of another source into one split). Records of
+/// different sources are different platforms and never near-duplicates of each other.
 pub fn split(samples: &mut [Sample], ratios: [f64; 3], seed: u64) {
-    let profiles: Vec<Profile> = samples.iter().map(|s| s.profile.clone()).collect();
-    let groups: Vec<String> = samples.iter().map(|s| s.group.clone()).collect();
-    let parts = datasets::assign_splits(&profiles, &groups, ratios, seed);
-    for (s, p) in samples.iter_mut().zip(parts) {
-        s.part = match p {
-            Split::Train => Part::Train,
-            Split::Validation => Part::Val,
-            Split::Test => Part::Test,
-        };
+    let mut sources: Vec<String> = samples.iter().map(|s| s.source.clone()).collect();
+    sources.sort();
+    sources.dedup();
+    for source in sources {
+        let members: Vec<usize> = (0..samples.len())
+            .filter(|&i| samples[i].source == source)
+            .collect();
+        let profiles: Vec<Profile> = members
+            .iter()
+            .map(|&i| samples[i].profile.clone())
+            .collect();
+        let groups: Vec<String> = members.iter().map(|&i| samples[i].group.clone()).collect();
+        let parts = datasets::assign_splits(&profiles, &groups, ratios, seed);
+        for (&i, p) in members.iter().zip(parts) {
+            samples[i].part = match p {
+                Split::Train => Part::Train,
+                Split::Validation => Part::Val,
+                Split::Test => Part::Test,
+            };
+        }
     }
 }
