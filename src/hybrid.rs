@@ -330,6 +330,10 @@ impl Scorer for Hybrid {
             .map(|(m, p)| self.merge(m, self.rules.assess_profile(p)))
             .collect())
     }
+
+    fn truncated_sections(&self) -> Option<u64> {
+        self.model.truncated_sections()
+    }
 }
 
 #[cfg(test)]

@@ -116,6 +116,11 @@ pub trait Scorer {
     fn kind(&self) -> EngineKind;
     fn thresholds(&self) -> Thresholds;
     fn score_batch(&self, profiles: &[Profile]) -> Result<Vec<Assessment>, ScoreError>;
+    /// Text sections cut at the model's token limit since the engine was built, or `None` for
+    /// an engine that reads whole texts (the rule engine).
+    fn truncated_sections(&self) -> Option<u64> {
+        None
+    }
 }
 
 #[cfg(test)]

@@ -247,6 +247,10 @@ pub fn score(args: ScoreArgs) -> anyhow::Result<Status> {
         return Ok(Status::Interrupted);
     }
     let t = engine.thresholds();
+    let counts = match engine.truncated_sections() {
+        Some(n) => format!("{counts}, sections truncated for the model {n}"),
+        None => counts,
+    };
     eprintln!(
         "linkscreen: {counts} (engine {}; review >= {:.2}, fake >= {:.2})",
         engine.kind().as_str(),

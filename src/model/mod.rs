@@ -328,6 +328,10 @@ impl Scorer for Classifier {
             })
             .collect())
     }
+
+    fn truncated_sections(&self) -> Option<u64> {
+        Some(Classifier::truncated_sections(self))
+    }
 }
 
 #[cfg(test)]

@@ -104,6 +104,18 @@ fn stdin_and_a_megabyte_field_are_accepted() {
     let run = linkscreen_with_stdin(&["score", "-", "--engine", "rules"], Some(input.as_bytes()));
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(run.stdout.contains("\"id\":\"big\""));
+    // The model reads a bounded number of tokens per section and counts what it cut.
+    let words = "consulting opportunity ".repeat(50_000);
+    let input = format!(
+        "{{\"id\":\"big\",\"about\":\"{words}\"}}\n{{\"id\":\"small\",\"about\":\"hello\"}}\n"
+    );
+    let run = linkscreen_with_stdin(&["score", "-"], Some(input.as_bytes()));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("written 2, sections truncated for the model 1"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
