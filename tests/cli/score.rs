@@ -112,7 +112,8 @@ fn stdin_and_a_megabyte_field_are_accepted() {
     let run = linkscreen_with_stdin(&["score", "-"], Some(input.as_bytes()));
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(
-        run.stderr.contains("written 2, sections truncated for the model 1"),
+        run.stderr
+            .contains("written 2, sections truncated for the model 1"),
         "{}",
         run.stderr
     );
