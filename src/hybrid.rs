@@ -9,15 +9,17 @@
 //! the logit) and `rule_evidence` is the sum of the weights of the rules that fired (the rule
 //! engine's logit without its bias; 0 when no rule fires, negative for signs of a genuine
 //! profile). `a`, `b` and `c` are fitted by L2-regularised logistic regression on a labelled
-//! validation file ([`HybridParams::fit`], `linkscreen eval --fit-hybrid FILE`), or come from
-//! a `hybrid.json` file stored alongside a model, or are the documented defaults
+//! validation set: by `linkscreen train` on the model's own validation split, stored as the
+//! artifact's `hybrid.json` (listed and verified in its manifest), or on a file with
+//! `linkscreen eval --fit-hybrid FILE` ([`HybridParams::fit`]). A model without stored
+//! parameters uses a `hybrid.json` file beside it, else the documented defaults
 //! [`HybridParams::DEFAULT`]: `a = 1`, `b = 0.5`, `c = 0` (the model's log-odds moved by half
 //! the rules' evidence).
 //!
 //! Reasons are the model's and the rules' reasons merged, each weight scaled to its share of
 //! the hybrid logit (`a ·` model contribution, `b ·` rule weight), strongest first. The
-//! verdict thresholds are the fitted ones (chosen on the validation file for 5% and 1%
-//! false-positive rates) or, when there are none, the model's.
+//! verdict thresholds are the fitted ones (chosen on the validation data for 5% and 1%
+//! false-positive rates, or the training config's rates) or, when there are none, the model's.
 
 use std::path::Path;
 
@@ -146,6 +148,18 @@ impl HybridParams {
         evidence: &[f32],
         labels: &[bool],
     ) -> Result<HybridParams, HybridError> {
+        HybridParams::fit_at(p_model, evidence, labels, 0.05, 0.01)
+    }
+
+    /// [`HybridParams::fit`] with the thresholds picked for the given `review` and `fake`
+    /// false-positive rates.
+    pub fn fit_at(
+        p_model: &[f32],
+        evidence: &[f32],
+        labels: &[bool],
+        review_fpr: f64,
+        fake_fpr: f64,
+    ) -> Result<HybridParams, HybridError> {
         assert_eq!(p_model.len(), labels.len(), "one label per score");
         assert_eq!(evidence.len(), labels.len(), "one label per score");
         let fakes = labels.iter().filter(|&&l| l).count();
@@ -213,7 +227,10 @@ impl HybridParams {
             .sum::<f64>()
             / labels.len() as f64;
         let ranked = Ranked::new(&scores, labels);
-        let (review, fake) = (ranked.threshold_at_fpr(0.05), ranked.threshold_at_fpr(0.01));
+        let (review, fake) = (
+            ranked.threshold_at_fpr(review_fpr),
+            ranked.threshold_at_fpr(fake_fpr),
+        );
         if review.is_finite() && fake.is_finite() {
             params.thresholds = Some(Thresholds { review, fake });
         }
@@ -228,12 +245,18 @@ impl HybridParams {
     /// Reads parameters from a JSON file.
     pub fn load(path: &Path) -> Result<HybridParams, HybridError> {
         let p = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|source| HybridError::Io {
+        let bytes = std::fs::read(path).map_err(|source| HybridError::Io {
             path: p.clone(),
             source,
         })?;
+        HybridParams::from_json(&bytes, &p)
+    }
+
+    /// Parses and checks parameters from the bytes of a JSON file; `name` names it in errors.
+    pub fn from_json(bytes: &[u8], name: &str) -> Result<HybridParams, HybridError> {
+        let p = name.to_owned();
         let params: HybridParams =
-            serde_json::from_str(&text).map_err(|e| HybridError::Invalid {
+            serde_json::from_slice(bytes).map_err(|e| HybridError::Invalid {
                 path: p.clone(),
                 reason: format!(
                     "not a hybrid parameter file (line {}, column {})",
@@ -265,6 +288,19 @@ impl HybridParams {
         match dir.map(|d| d.join(HYBRID_FILE)) {
             Some(path) if path.exists() => HybridParams::load(&path),
             _ => Ok(HybridParams::DEFAULT),
+        }
+    }
+
+    /// The parameters for a loaded model: those stored in its artifact (`stored`, see
+    /// `Classifier::hybrid_params`), else a `hybrid.json` beside its directory, else the
+    /// defaults.
+    pub fn for_model(
+        stored: Option<HybridParams>,
+        dir: Option<&Path>,
+    ) -> Result<HybridParams, HybridError> {
+        match stored {
+            Some(p) => Ok(p),
+            None => HybridParams::for_model_dir(dir),
         }
     }
 

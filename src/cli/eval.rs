@@ -8,6 +8,7 @@ use anyhow::Context;
 use clap::{Parser, ValueEnum};
 use linkscreen::eval::{self, BootstrapSettings, EvalOptions, GroupKey, InputCounts, LabelledSet};
 use linkscreen::hybrid::{rule_evidence, Hybrid, HybridParams};
+use linkscreen::model::Classifier;
 use linkscreen::rules::RuleSet;
 use linkscreen::score::Scorer;
 
@@ -95,7 +96,8 @@ pub struct EvalArgs {
     /// Fit the hybrid's coefficients on this labelled validation file first.
     #[arg(long, value_name = "FILE", conflicts_with = "hybrid_params")]
     pub fit_hybrid: Option<PathBuf>,
-    /// Hybrid coefficients file (default: hybrid.json beside the model, else the defaults).
+    /// Hybrid coefficients file (default: those stored in the model, else hybrid.json beside
+    /// it, else the defaults).
     #[arg(long, value_name = "FILE")]
     pub hybrid_params: Option<PathBuf>,
     /// Write the hybrid coefficients used (e.g. freshly fitted) to this file.
@@ -122,18 +124,21 @@ fn read_labelled(path: &Path) -> anyhow::Result<(LabelledSet, usize)> {
     ))
 }
 
-/// The hybrid's coefficients: given, fitted on a validation file, stored beside the model, or
-/// the defaults.
+/// The hybrid's coefficients: given, fitted on a validation file, stored in the model (fitted
+/// on its validation split by `linkscreen train`), beside the model, or the defaults.
 fn hybrid_params(
     args: &EvalArgs,
-    model: &dyn Scorer,
+    model: &Classifier,
     rules: &RuleSet,
 ) -> anyhow::Result<HybridParams> {
     if let Some(p) = &args.hybrid_params {
         return Ok(HybridParams::load(p)?);
     }
     let Some(path) = &args.fit_hybrid else {
-        return Ok(HybridParams::for_model_dir(args.model.as_deref())?);
+        return Ok(HybridParams::for_model(
+            model.hybrid_params()?,
+            args.model.as_deref(),
+        )?);
     };
     let (set, rejected) = read_labelled(path)?;
     if rejected > 0 {
@@ -163,11 +168,11 @@ fn build(
         EngineChoice::Rules => (Box::new(super::rules::load(args.rules.as_ref())?), None),
         EngineChoice::Model => (model_engine(args.model.as_ref())?, None),
         EngineChoice::Hybrid => {
-            let model = model_engine(args.model.as_ref())?;
+            let model = super::score::load_model(args.model.as_ref())?;
             let rules = super::rules::load(args.rules.as_ref())?;
-            let params = hybrid_params(args, model.as_ref(), &rules)?;
+            let params = hybrid_params(args, &model, &rules)?;
             (
-                Box::new(Hybrid::new(model, rules, params.clone())),
+                Box::new(Hybrid::new(Box::new(model), rules, params.clone())),
                 Some(params),
             )
         }

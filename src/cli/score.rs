@@ -143,9 +143,12 @@ fn build_engine(
         EngineChoice::Rules => Ok(Box::new(super::rules::load(rules)?)),
         EngineChoice::Model => Ok(Box::new(load_model(model)?)),
         EngineChoice::Hybrid => {
-            let params =
-                linkscreen::hybrid::HybridParams::for_model_dir(model.map(|d| d.as_path()))?;
+            // The parameters fitted with the model and stored in its artifact come first.
             let (m, r) = (load_model(model)?, super::rules::load(rules)?);
+            let params = linkscreen::hybrid::HybridParams::for_model(
+                m.hybrid_params()?,
+                model.map(|d| d.as_path()),
+            )?;
             Ok(Box::new(linkscreen::hybrid::Hybrid::new(
                 Box::new(m),
                 r,

@@ -14,6 +14,7 @@ use super::config::{Calibration, FeatureStats, ModelConfig};
 use super::net::Weights;
 use super::text::TextEncoder;
 use super::{Classifier, ModelError};
+use crate::hybrid::{HybridParams, HYBRID_FILE};
 use crate::rules::RuleSet;
 
 /// The files of an artifact besides `manifest.json`; all are required.
@@ -26,6 +27,9 @@ pub const ARTIFACT_FILES: [&str; 7] = [
     "metrics.json",
     "MODEL_CARD.md",
 ];
+
+/// Optional files of an artifact, loaded and carried along when the manifest lists them.
+pub const OPTIONAL_FILES: [&str; 1] = [HYBRID_FILE];
 
 /// An artifact's file contents by name.
 pub type ArtifactFiles = BTreeMap<String, Vec<u8>>;
@@ -58,8 +62,8 @@ fn integrity(file: &str, reason: impl Into<String>) -> ModelError {
     }
 }
 
-/// Checks the files against the manifest (also given among them).
-pub fn verify(files: &ArtifactFiles) -> Result<(), ModelError> {
+/// Checks the files against the manifest (also given among them) and returns it.
+fn verify(files: &ArtifactFiles) -> Result<Manifest, ModelError> {
     let raw = files
         .get("manifest.json")
         .ok_or_else(|| integrity("manifest.json", "missing"))?;
@@ -76,7 +80,7 @@ pub fn verify(files: &ArtifactFiles) -> Result<(), ModelError> {
             return Err(integrity(name, "SHA-256 does not match manifest.json"));
         }
     }
-    Ok(())
+    Ok(m)
 }
 
 /// Reads an artifact directory's files (those the manifest names, plus the required ones).
@@ -123,7 +127,7 @@ fn tensor_vec(t: &HashMap<String, Tensor>, name: &str) -> Result<Vec<f32>, Model
 impl Classifier {
     /// Builds a classifier from verified artifact files.
     pub fn from_files(files: &ArtifactFiles) -> Result<Classifier, ModelError> {
-        verify(files)?;
+        let manifest = verify(files)?;
         let config: ModelConfig = json(files, "config.json")?;
         let stats: FeatureStats = json(files, "features.json")?;
         let calibration: Calibration = json(files, "calibration.json")?;
@@ -151,11 +155,34 @@ impl Classifier {
             max_tokens: config.max_tokens,
             rules: config.rule_features.then(RuleSet::default_rules),
         };
+        let optional = OPTIONAL_FILES
+            .into_iter()
+            .filter(|n| manifest.files.contains_key(*n));
         let extra = ["metrics.json", "MODEL_CARD.md"]
-            .iter()
-            .map(|n| (n.to_string(), files[*n].clone()))
+            .into_iter()
+            .chain(optional)
+            .map(|n| (n.to_owned(), files[n].clone()))
             .collect();
-        Classifier::new(config, encoder, weights, stats, calibration, extra)
+        let classifier = Classifier::new(config, encoder, weights, stats, calibration, extra)?;
+        classifier.hybrid_params()?;
+        Ok(classifier)
+    }
+
+    /// The hybrid engine's parameters fitted with this model and stored in its artifact
+    /// (`hybrid.json`), or `None` for a model without them. Checked when the model is loaded.
+    pub fn hybrid_params(&self) -> Result<Option<HybridParams>, ModelError> {
+        self.extra
+            .get(HYBRID_FILE)
+            .map(|bytes| {
+                HybridParams::from_json(bytes, HYBRID_FILE).map_err(|e| {
+                    let reason = match e {
+                        crate::hybrid::HybridError::Invalid { reason, .. } => reason,
+                        other => other.to_string(),
+                    };
+                    file_err(HYBRID_FILE, reason)
+                })
+            })
+            .transpose()
     }
 
     /// Loads and verifies an artifact directory.
@@ -259,5 +286,74 @@ mod erased {
             v.push(b'\n');
             v
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fitted() -> HybridParams {
+        HybridParams::fit(
+            &[0.9, 0.7, 0.4, 0.2, 0.6, 0.3],
+            &[1.0, 0.0, 0.5, 0.0, 0.0, -0.5],
+            &[true, true, false, false, false, false],
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn stored_hybrid_parameters_round_trip_and_are_verified() {
+        let mut c = Classifier::embedded().unwrap();
+        c.extra.remove(HYBRID_FILE);
+        let dir = tempfile::tempdir().unwrap();
+        c.save(dir.path()).unwrap();
+        // An artifact without the file stays valid and has no stored parameters.
+        assert_eq!(
+            Classifier::load(dir.path())
+                .unwrap()
+                .hybrid_params()
+                .unwrap(),
+            None
+        );
+
+        let params = fitted();
+        c.extra
+            .insert(HYBRID_FILE.into(), params.to_json().into_bytes());
+        let dir = tempfile::tempdir().unwrap();
+        c.save(dir.path()).unwrap();
+        let manifest = std::fs::read_to_string(dir.path().join("manifest.json")).unwrap();
+        assert!(manifest.contains(HYBRID_FILE), "{manifest}");
+        let again = Classifier::load(dir.path()).unwrap();
+        assert_eq!(again.hybrid_params().unwrap(), Some(params.clone()));
+        assert_eq!(again.to_files().unwrap(), c.to_files().unwrap());
+
+        // A changed file is refused by name before it is parsed.
+        let path = dir.path().join(HYBRID_FILE);
+        let mut tampered = params.clone();
+        tampered.b += 1.0;
+        std::fs::write(&path, tampered.to_json()).unwrap();
+        let e = Classifier::load(dir.path()).unwrap_err().to_string();
+        assert!(e.contains(HYBRID_FILE) && e.contains("integrity"), "{e}");
+        // So is a missing one the manifest lists.
+        std::fs::remove_file(&path).unwrap();
+        let e = Classifier::load(dir.path()).unwrap_err().to_string();
+        assert!(e.contains(HYBRID_FILE), "{e}");
+    }
+
+    #[test]
+    fn unreadable_stored_hybrid_parameters_refuse_the_model() {
+        let mut c = Classifier::embedded().unwrap();
+        c.extra.insert(
+            HYBRID_FILE.into(),
+            br#"{"format_version":9,"a":1,"b":1,"c":0}"#.to_vec(),
+        );
+        let e = Classifier::from_files(&c.to_files().unwrap())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains(HYBRID_FILE) && e.contains("format_version"),
+            "{e}"
+        );
     }
 }

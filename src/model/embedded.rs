@@ -9,7 +9,7 @@ macro_rules! embed {
     };
 }
 
-const FILES: [(&str, &[u8]); 8] = embed!(
+const FILES: [(&str, &[u8]); 9] = embed!(
     "config.json",
     "model.safetensors",
     "tokenizer.json",
@@ -17,6 +17,7 @@ const FILES: [(&str, &[u8]); 8] = embed!(
     "calibration.json",
     "metrics.json",
     "MODEL_CARD.md",
+    "hybrid.json",
     "manifest.json",
 );
 

@@ -1,5 +1,5 @@
-//! `metrics.json` and `MODEL_CARD.md` of a training run: per data set and split, for the model
-//! and for the rule engine on the same records.
+//! `metrics.json` and `MODEL_CARD.md` of a training run: per data set and split, for the model,
+//! the rule engine and the hybrid engine on the same records.
 
 use std::collections::BTreeMap;
 
@@ -52,6 +52,7 @@ pub struct SubsetFigures {
     pub fakes: usize,
     pub model: EngineFigures,
     pub rules: EngineFigures,
+    pub hybrid: EngineFigures,
 }
 
 /// Per-family figures of one split (a family is one class, so no AUC).
@@ -63,15 +64,18 @@ pub struct FamilyFigures {
     /// Share at or above the model's `review` threshold (recall for fakes, FPR for genuine).
     pub model_flagged: f64,
     pub rules_flagged: f64,
+    pub hybrid_flagged: f64,
 }
 
-/// Scores of every sample by both engines, aligned with the samples.
+/// Scores of every sample by the three engines, aligned with the samples.
 pub struct Scored<'a> {
     pub samples: &'a [Sample],
     pub model: Vec<f32>,
     pub rules: Vec<f32>,
+    pub hybrid: Vec<f32>,
     pub model_t: Thresholds,
     pub rules_t: Thresholds,
+    pub hybrid_t: Thresholds,
 }
 
 impl Scored<'_> {
@@ -83,13 +87,14 @@ impl Scored<'_> {
             return None;
         }
         let labels: Vec<bool> = idx.iter().map(|&i| self.samples[i].fake).collect();
-        let m: Vec<f32> = idx.iter().map(|&i| self.model[i]).collect();
-        let r: Vec<f32> = idx.iter().map(|&i| self.rules[i]).collect();
+        let pick = |v: &[f32]| -> Vec<f32> { idx.iter().map(|&i| v[i]).collect() };
+        let (m, r, h) = (pick(&self.model), pick(&self.rules), pick(&self.hybrid));
         Some(SubsetFigures {
             n: idx.len(),
             fakes: labels.iter().filter(|&&l| l).count(),
             model: EngineFigures::new(&m, &labels, self.model_t),
             rules: EngineFigures::new(&r, &labels, self.rules_t),
+            hybrid: EngineFigures::new(&h, &labels, self.hybrid_t),
         })
     }
 
@@ -121,21 +126,22 @@ impl Scored<'_> {
 
     /// Per-family figures of the synthetic records of one split.
     pub fn families(&self, part: Part) -> BTreeMap<String, FamilyFigures> {
-        let mut acc: BTreeMap<String, (usize, bool, f64, usize, usize)> = BTreeMap::new();
+        let mut acc: BTreeMap<String, (usize, bool, f64, [usize; 3])> = BTreeMap::new();
         for (i, s) in self.samples.iter().enumerate() {
             if s.part != part || s.source != "synthetic" {
                 continue;
             }
             let e = acc
                 .entry(s.family.clone())
-                .or_insert((0, s.fake, 0.0, 0, 0));
+                .or_insert((0, s.fake, 0.0, [0; 3]));
             e.0 += 1;
             e.2 += self.model[i] as f64;
-            e.3 += usize::from(self.model[i] >= self.model_t.review);
-            e.4 += usize::from(self.rules[i] >= self.rules_t.review);
+            e.3[0] += usize::from(self.model[i] >= self.model_t.review);
+            e.3[1] += usize::from(self.rules[i] >= self.rules_t.review);
+            e.3[2] += usize::from(self.hybrid[i] >= self.hybrid_t.review);
         }
         acc.into_iter()
-            .map(|(k, (n, fake, sum, mf, rf))| {
+            .map(|(k, (n, fake, sum, [mf, rf, hf]))| {
                 let nf = n as f64;
                 (
                     k,
@@ -145,6 +151,7 @@ impl Scored<'_> {
                         mean_model_score: r4(sum / nf),
                         model_flagged: r4(mf as f64 / nf),
                         rules_flagged: r4(rf as f64 / nf),
+                        hybrid_flagged: r4(hf as f64 / nf),
                     },
                 )
             })
@@ -178,7 +185,9 @@ and outbound messages); numeric and structural features with missing indicators 
 flags, tenure and gap statistics, text lengths and, when enabled, the shipped rule set's hit summary \
 without its obfuscation rule); \
 an MLP head giving one logit; temperature scaling and thresholds chosen on validation. \
-Reasons are occlusion contributions (logit change when a section or feature group is removed).\n\n\
+Reasons are occlusion contributions (logit change when a section or feature group is removed). \
+The hybrid engine stacks the calibrated score's log-odds and the shipped rules' evidence with \
+coefficients and thresholds fitted on the validation split (`hybrid.json`).\n\n\
 ## Data and licences\n\n\
 Synthetic profiles from `linkscreen synth` (generated, no personal data); public sets when present: EMSCAD \
 (University of the Aegean, research data set, cite Vidros et al. 2017), cresci-2015 (research use, cite \
@@ -187,15 +196,15 @@ public sets are different platforms (job ads, Twitter, Instagram): they teach re
 and account statistics, not espionage profiles. Splits are group-aware (template, source entity, \
 near-duplicate cluster).\n\n",
     );
-    s.push_str("## Metrics (model vs rule engine, same records)\n\n");
-    s.push_str("| split | data set | n | fakes | model ROC-AUC | model PR-AUC | model recall@1%FPR | rules ROC-AUC | rules PR-AUC |\n|---|---|---|---|---|---|---|---|---|\n");
+    s.push_str("## Metrics (model vs rule engine vs hybrid, same records)\n\n");
+    s.push_str("| split | data set | n | fakes | model ROC-AUC | model PR-AUC | model recall@1%FPR | rules ROC-AUC | rules PR-AUC | hybrid ROC-AUC | hybrid PR-AUC |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (part, m) in splits {
         if part == "train" {
             continue;
         }
         for (name, f) in m {
             s.push_str(&format!(
-                "| {part} | {name} | {} | {} | {} | {} | {} | {} | {} |\n",
+                "| {part} | {name} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
                 f.n,
                 f.fakes,
                 fmt_opt(f.model.roc_auc),
@@ -203,26 +212,33 @@ near-duplicate cluster).\n\n",
                 fmt_opt(f.model.recall_at_1pct_fpr),
                 fmt_opt(f.rules.roc_auc),
                 fmt_opt(f.rules.pr_auc),
+                fmt_opt(f.hybrid.roc_auc),
+                fmt_opt(f.hybrid.pr_auc),
             ));
         }
     }
     if !families.is_empty() {
-        s.push_str("\n### Synthetic test split per family\n\n| family | class | n | mean score | model flagged (>= review) | rules flagged |\n|---|---|---|---|---|---|\n");
+        s.push_str("\n### Synthetic test split per family\n\n| family | class | n | mean score | model flagged (>= review) | rules flagged | hybrid flagged |\n|---|---|---|---|---|---|---|\n");
         for (k, f) in families {
             s.push_str(&format!(
-                "| {k} | {} | {} | {:.3} | {:.3} | {:.3} |\n",
+                "| {k} | {} | {} | {:.3} | {:.3} | {:.3} | {:.3} |\n",
                 if f.fake { "fake" } else { "genuine" },
                 f.n,
                 f.mean_model_score,
                 f.model_flagged,
-                f.rules_flagged
+                f.rules_flagged,
+                f.hybrid_flagged
             ));
         }
     }
     s.push_str(&format!(
-        "\n## Calibration\n\n`{}`\n",
+        "\n## Calibration\n\n`{}`\n\nHybrid (`hybrid.json`): `{}`\n",
         metrics
             .get("calibration")
+            .map(|c| c.to_string())
+            .unwrap_or_default(),
+        metrics
+            .get("hybrid")
             .map(|c| c.to_string())
             .unwrap_or_default()
     ));
