@@ -7,12 +7,19 @@ use std::collections::BTreeSet;
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
+use linkscreen::model::Classifier;
 use linkscreen::profile::parse_line;
 use linkscreen::rules::RuleSet;
+use linkscreen::score::Scorer;
 
 fn rules() -> &'static RuleSet {
     static RULES: OnceLock<RuleSet> = OnceLock::new();
     RULES.get_or_init(RuleSet::default_rules)
+}
+
+fn model() -> &'static Classifier {
+    static MODEL: OnceLock<Classifier> = OnceLock::new();
+    MODEL.get_or_init(|| Classifier::embedded().expect("the embedded model loads"))
 }
 
 fuzz_target!(|data: &[u8]| {
@@ -26,4 +33,8 @@ fuzz_target!(|data: &[u8]| {
     assert_eq!(again, profile);
     let a = rules().assess_profile(&profile);
     assert!(a.score.is_finite() && (0.0..=1.0).contains(&a.score));
+    let m = model()
+        .score_batch(std::slice::from_ref(&profile))
+        .expect("the model scores any valid profile");
+    assert!(m[0].score.is_finite() && (0.0..=1.0).contains(&m[0].score));
 });

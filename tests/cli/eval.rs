@@ -200,10 +200,21 @@ fn model_and_hybrid_are_evaluated_and_the_hybrid_can_be_fitted() {
     let k: Value = serde_json::from_str(&again.stdout).unwrap();
     assert_eq!(k["hybrid"], j["hybrid"]);
     assert_eq!(k["engines"][0]["summary"], j["engines"][2]["summary"]);
-    // Without fitting, the documented defaults are used.
+    // Without fitting, the parameters stored in the embedded model (fitted by `linkscreen train`
+    // on its validation split) are used, not the documented defaults.
     let d = linkscreen(&["eval", FILE, "--format", "json", "--engines", "hybrid"]);
     let d: Value = serde_json::from_str(&d.stdout).unwrap();
-    assert_eq!(
+    assert!(
+        d["hybrid"]["fitted_on"]["profiles"].as_u64().unwrap_or(0) > 1000,
+        "{}",
+        d["hybrid"]
+    );
+    assert!(
+        d["hybrid"]["thresholds"]["review"].is_number(),
+        "{}",
+        d["hybrid"]
+    );
+    assert_ne!(
         (d["hybrid"]["a"].as_f64(), d["hybrid"]["b"].as_f64()),
         (Some(1.0), Some(0.5))
     );
