@@ -47,13 +47,22 @@ print(f"{statistics.median(ts):.4f}")
 PY
 }
 
+# The hand-written examples cycled to the same count: shorter, more typical profiles.
+python3 - "$N_SCORE" datasets/examples/profiles.jsonl >"$TMP/examples.jsonl" <<'PY'
+import itertools, sys
+lines = [l for l in open(sys.argv[2], encoding="utf-8") if l.strip()]
+sys.stdout.writelines(itertools.islice(itertools.cycle(lines), int(sys.argv[1])))
+PY
+
 echo "bench.sh: end-to-end scoring" >&2
-E2E="| engine | seconds ($N_SCORE profiles, median of 5) | profiles/s |
-|---|---:|---:|"
-for engine in model rules hybrid; do
-  s=$(median "$BIN" score "$TMP/score.jsonl" --engine "$engine")
-  E2E="$E2E
-| $engine | $s | $(python3 -c "print(f'{$N_SCORE / $s:,.0f}')") |"
+E2E="| engine | file | seconds ($N_SCORE profiles, median of 5) | profiles/s |
+|---|---|---:|---:|"
+for file in score examples; do
+  for engine in model rules hybrid; do
+    s=$(median "$BIN" score "$TMP/$file.jsonl" --engine "$engine")
+    E2E="$E2E
+| $engine | $file ($(($(wc -c <"$TMP/$file.jsonl") / N_SCORE)) bytes/profile) | $s | $(python3 -c "print(f'{$N_SCORE / $s:,.0f}')") |"
+  done
 done
 COLD_MODEL=$(median "$BIN" score "$TMP/one.jsonl" --engine model)
 COLD_RULES=$(median "$BIN" score "$TMP/one.jsonl" --engine rules)
@@ -85,8 +94,9 @@ for b in sorted(root.glob("*/**/new/benchmark.json")):
     thr = meta.get("throughput") or {}
     n = thr.get("Elements")
     rate = f"{n / (ns / 1e9):,.0f} profiles/s" if n else "-"
-    name = meta["function_id"] + (f"/{meta['value_str']}" if meta.get("value_str") else "")
-    print(f"| {meta['group_id']} | {name} | {t} | {rate} |")
+    name = meta.get("function_id") or meta["group_id"].split("/")[-1]
+    name += f"/{meta['value_str']}" if meta.get("value_str") else ""
+    print(f"| {meta['group_id'].split('/')[0]} | {name} | {t} | {rate} |")
 PY
 
 CPU=$(lscpu 2>/dev/null | sed -n 's/^Model name:[[:space:]]*//p' | head -1)
@@ -98,7 +108,7 @@ CPU=$(lscpu 2>/dev/null | sed -n 's/^Model name:[[:space:]]*//p' | head -1)
   echo "- Date: $(date -u +%Y-%m-%dT%H:%MZ); commit ${COMMIT:-$(git rev-parse --short HEAD 2>/dev/null || echo unknown)}"
   echo "- Machine: $(nproc) cores ($CPU), $(free -g 2>/dev/null | awk '/^Mem:/ {print $2 " GiB"}') memory, $(uname -sr)"
   echo "- Model: the one in \`models/default/\` when this ran ($(python3 -c "import json;c=json.load(open('models/default/config.json'));print(f\"dim {c['dim']}, hidden {c['hidden']}, vocab {c['vocab']}\")" 2>/dev/null || echo unknown))"
-  echo "- Bench input: \`datasets/examples/profiles.jsonl\` cycled to the batch size; end-to-end files from \`linkscreen synth\` (seeds 101 and 202)."
+  echo "- Bench input: \`datasets/examples/profiles.jsonl\` cycled to the batch size; end-to-end files from \`linkscreen synth\` (seeds 101 and 202) and the examples cycled to $N_SCORE profiles."
   echo
   echo "## Criterion benches (\`cargo bench --bench pipeline --bench model\`)"
   echo
