@@ -225,6 +225,37 @@ impl Classifier {
                 let v: Vec<&str> = f.iter().map(|x| x.as_str()).collect();
                 format!("photo_flags = [{}]", v.join(", "))
             }),
+            "rule_hits" => self.encoder.rules.as_ref().map(|r| {
+                // The rules the model's summary counted (the obfuscation rule is left out of it).
+                let codes: Vec<&str> = r
+                    .hits(p)
+                    .iter()
+                    .map(|h| r.spec(h.rule))
+                    .filter(|spec| spec.obfuscation.is_none())
+                    .map(|spec| spec.code.as_str())
+                    .collect();
+                if codes.is_empty() {
+                    "no rule fired".to_owned()
+                } else {
+                    format!("rules fired: {}", codes.join(", "))
+                }
+            }),
+            "tenure" => p.experience.as_ref().map(|x| {
+                let dated = x.iter().filter(|e| e.start.is_some()).count();
+                let current = x.iter().filter(|e| e.end == Some(None)).count();
+                format!("{} positions, {dated} dated, {current} current", x.len())
+            }),
+            g if g.starts_with("ratio_") => {
+                let pair = g.strip_prefix("ratio_")?;
+                crate::profile::COUNT_FIELDS
+                    .iter()
+                    .find(|a| pair.starts_with(**a) && pair.len() > a.len() + 1)
+                    .and_then(|a| {
+                        let b = &pair[a.len() + 1..];
+                        let (x, y) = (crate::rules::numeric(p, a)?, crate::rules::numeric(p, b)?);
+                        Some(format!("{a} = {x}, {b} = {y}"))
+                    })
+            }
             "has_photo" => p.has_photo.map(|v| format!("has_photo = {v}")),
             "verified" => p.verified.map(|v| format!("verified = {v}")),
             _ => None,

@@ -98,4 +98,20 @@ fn reasons_name_sections_and_features_with_evidence() {
         .contributions
         .windows(2)
         .all(|w| w[0].weight.abs() >= w[1].weight.abs()));
+    let evidence = |code: &str| {
+        d.contributions
+            .iter()
+            .find(|r| r.code == code)
+            .and_then(|r| r.evidence.clone())
+            .unwrap_or_default()
+    };
+    let rules = evidence("feature:rule_hits");
+    assert!(
+        rules.starts_with("rules fired: ") && rules.contains("move_off_platform"),
+        "{rules}"
+    );
+    assert_eq!(
+        evidence("feature:ratio_followers_connections"),
+        "followers = 3, connections = 12"
+    );
 }

@@ -168,6 +168,8 @@ fn run_stage(
     let mut order: Vec<usize> = (0..train.len()).collect();
     let mut logs = Vec::new();
     let (mut best, mut best_auc, mut stale) = (None, f64::NEG_INFINITY, 0);
+    // Speed is logged, never stored, so that artifacts stay identical from run to run.
+    let (started, mut steps, mut seen) = (std::time::Instant::now(), 0usize, 0usize);
     for epoch in 1..=stage.cfg.epochs {
         order.shuffle(rng);
         let batches = order.len().div_ceil(stage.cfg.batch);
@@ -183,6 +185,8 @@ fn run_stage(
             };
             let loss = bce(&z, &b.target, &b.weight)?;
             opt.backward_step(&loss)?;
+            steps += 1;
+            seen += chunk.len();
             total += loss.to_scalar::<f32>()? as f64 * chunk.len() as f64;
             count += chunk.len();
             pb.inc(1);
@@ -234,6 +238,13 @@ fn run_stage(
             }
         }
     }
+    let secs = started.elapsed().as_secs_f64().max(1e-9);
+    log(&format!(
+        "{}: {steps} optimizer steps in {secs:.1} s ({:.1} steps/s, {:.0} examples/s, validation included)",
+        stage.name,
+        steps as f64 / secs,
+        seen as f64 / secs
+    ));
     if let Some(w) = best {
         net.restore(&w)?;
     }
