@@ -168,6 +168,7 @@ pub fn render_groups(r: &EvalReport, g: &Grouping) -> String {
         .groups
         .iter()
         .map(|x| x.name.chars().count())
+        .chain([g.key.chars().count()])
         .max()
         .unwrap_or(5)
         .clamp(5, 40);
