@@ -44,8 +44,10 @@ pub fn public(name: &str, dir: &Path) -> Result<Vec<(Profile, Meta)>, TrainError
 
 /// Assigns train/validation/test by group and near-duplicate cluster, from the seed. Each
 /// source is split on its own, so every source keeps the configured shares (one global split
-/// let a source's large clusters push most of another source into one split). Records of
-/// different sources are different platforms and never near-duplicates of each other.
+/// let a source's large clusters push most of another source into one split). Near-duplicates
+/// are therefore only kept together within a source: the built-in sources are different
+/// platforms or a generator, but extra labelled files that may share texts with each other
+/// should be merged into one file before training.
 pub fn split(samples: &mut [Sample], ratios: [f64; 3], seed: u64) {
     let mut sources: Vec<String> = samples.iter().map(|s| s.source.clone()).collect();
     sources.sort();
