@@ -64,9 +64,25 @@ impl FeatureStats {
     /// Standardises a raw feature vector, clipping to +-10 so one wild value cannot dominate.
     pub fn apply(&self, raw: &[f32]) -> Vec<f32> {
         raw.iter()
-            .zip(self.mean.iter().zip(&self.std))
-            .map(|(v, (m, s))| ((v - m) / s).clamp(-10.0, 10.0))
+            .enumerate()
+            .map(|(i, &v)| self.standardise(i, v))
             .collect()
+    }
+
+    /// Standardises one raw value of feature `i`, as [`FeatureStats::apply`] does.
+    pub fn standardise(&self, i: usize, raw: f32) -> f32 {
+        ((raw - self.mean[i]) / self.std[i]).clamp(-10.0, 10.0)
+    }
+
+    /// The standardised value feature `i` takes when the profile does not give it: a missing
+    /// indicator is 1, every other feature is 0 (see [`crate::features`]).
+    pub fn removed(&self, i: usize) -> f32 {
+        let raw = if self.names[i].starts_with("missing_") {
+            1.0
+        } else {
+            0.0
+        };
+        self.standardise(i, raw)
     }
 }
 

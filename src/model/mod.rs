@@ -290,9 +290,14 @@ impl Classifier {
             let c = f.logit - w.occluded_logit(&f, &self.w1t, &w.section_inputs(s));
             contributions.push((format!("section:{name}"), c));
         }
+        // A feature group is removed as the profile would be without it: its values absent
+        // (0) and its missing indicators set, the same input a profile that omits the field gets.
         for (code, members) in &self.groups {
-            let idx: Vec<usize> = members.iter().map(|&i| w.feature_input(i)).collect();
-            let c = f.logit - w.occluded_logit(&f, &self.w1t, &idx);
+            let changes: Vec<(usize, f32)> = members
+                .iter()
+                .map(|&i| (w.feature_input(i), self.stats.removed(i)))
+                .collect();
+            let c = f.logit - w.replaced_logit(&f, &self.w1t, &changes);
             contributions.push((code.clone(), c));
         }
         contributions.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()).then_with(|| a.0.cmp(&b.0)));

@@ -90,19 +90,26 @@ impl Weights {
     }
 
     /// The logit after setting the given inputs to zero (occlusion): for a section, its pooled
-    /// vector and presence flag; for a feature, its standardised value(s), i.e. the training mean.
+    /// vector and presence flag, which is exactly the input of a profile without that section.
     ///
     /// `w1t` is [`Weights::transposed`]: column access is then contiguous.
     pub fn occluded_logit(&self, f: &Forward, w1t: &[f32], inputs: &[usize]) -> f32 {
+        let zeros: Vec<(usize, f32)> = inputs.iter().map(|&i| (i, 0.0)).collect();
+        self.replaced_logit(f, w1t, &zeros)
+    }
+
+    /// The logit after replacing the given inputs by other values, computed from the hidden
+    /// pre-activations of `f` (only the changed columns of the first layer are read).
+    pub fn replaced_logit(&self, f: &Forward, w1t: &[f32], changes: &[(usize, f32)]) -> f32 {
         let hid = self.hidden;
         let mut pre = f.pre.clone();
-        for &i in inputs {
-            let x = f.input[i];
-            if x == 0.0 {
+        for &(i, new) in changes {
+            let delta = new - f.input[i];
+            if delta == 0.0 {
                 continue;
             }
             for (p, w) in pre.iter_mut().zip(&w1t[i * hid..(i + 1) * hid]) {
-                *p -= w * x;
+                *p += w * delta;
             }
         }
         self.output(&pre)

@@ -115,3 +115,28 @@ fn reasons_name_sections_and_features_with_evidence() {
         "followers = 3, connections = 12"
     );
 }
+
+#[test]
+fn feature_contributions_are_the_logit_change_when_the_inputs_are_removed() {
+    let c = Classifier::embedded().unwrap();
+    for p in examples() {
+        let e = c.encoder.encode(&p);
+        let full = c.logit(&e);
+        let d = c.details(&p);
+        for (code, members) in &c.groups {
+            let mut removed = e.clone();
+            for &i in members {
+                let missing = c.stats.names[i].starts_with("missing_");
+                removed.features[i] = if missing { 1.0 } else { 0.0 };
+            }
+            let want = full - c.logit(&removed);
+            let got = d.contributions.iter().find(|r| &r.code == code).unwrap();
+            assert!(
+                (got.weight - want).abs() < 2e-3,
+                "{}: {code}: reported {} but removing it changes the logit by {want}",
+                p.id,
+                got.weight
+            );
+        }
+    }
+}
