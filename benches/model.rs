@@ -1,6 +1,7 @@
-//! Throughput of the model engine: encoding (normalisation, tokenisation, features), scoring
-//! at batch sizes 1, 64 and 1024, the hybrid engine, cold start (load and verify the embedded
-//! model, then score one profile), and a complete tiny training run. The figures describe the
+//! Throughput of the model engine: encoding (normalisation, tokenisation, features),
+//! tokenisation alone, scoring at batch sizes 1, 64 and 1024, the hybrid engine, cold start
+//! (load and verify the embedded model, then score one profile), and a complete tiny training
+//! run. The figures describe the
 //! model that ships in `models/default/` when the bench is built. Run with `cargo bench --bench
 //! model`; `scripts/bench.sh` runs every bench and rebuilds `benches/RESULTS.md`.
 
@@ -25,6 +26,25 @@ fn encode(c: &mut Criterion) {
         b.iter(|| {
             for p in &profiles {
                 black_box(m.encoder.encode(p));
+            }
+        })
+    });
+    g.finish();
+}
+
+/// Tokenisation alone: WordPiece ids and hashed bigrams of the already normalised section texts.
+fn tokenize(c: &mut Criterion) {
+    let m = model();
+    let texts: Vec<String> = common::profiles(1000)
+        .iter()
+        .flat_map(|p| linkscreen::model::TextEncoder::section_texts(p).0)
+        .collect();
+    let mut g = c.benchmark_group("tokenize");
+    g.throughput(Throughput::Elements(1000));
+    g.bench_function("sections_of_1000_profiles", |b| {
+        b.iter(|| {
+            for t in &texts {
+                black_box(m.encoder.with_bigrams(m.encoder.token_ids(t).0));
             }
         })
     });
@@ -119,6 +139,6 @@ fake_fpr = 0.01
 criterion_group! {
     name = benches;
     config = common::config();
-    targets = encode, score, cold_start, train
+    targets = encode, tokenize, score, cold_start, train
 }
 criterion_main!(benches);

@@ -4,7 +4,7 @@
 # evaluation of the three engines, and the scikit-learn comparison (when scikit-learn is
 # installed). Usage, from anywhere:
 #
-#   scripts/bench.sh              # full run (about 10-15 minutes on 2 cores, build included)
+#   scripts/bench.sh              # full run (about 5 minutes on 2 cores once built)
 #   N_SCORE=5000 scripts/bench.sh # a smaller end-to-end file
 #
 # Uses $CARGO_TARGET_DIR (default: target). Writes benches/RESULTS.md and nothing else in the
@@ -67,6 +67,14 @@ done
 COLD_MODEL=$(median "$BIN" score "$TMP/one.jsonl" --engine model)
 COLD_RULES=$(median "$BIN" score "$TMP/one.jsonl" --engine rules)
 
+echo "bench.sh: training the default configuration (speed only; the artifact is discarded)" >&2
+if [ -d ../shared/datasets/public ]; then
+  "$BIN" train --config training/default.toml --out "$TMP/model" --device cpu 2>"$TMP/train.log" >/dev/null
+  TRAIN=$(grep -E 'optimizer steps|trained in' "$TMP/train.log" | sed 's/^linkscreen: \(train: \)\{0,1\}/- /')
+else
+  TRAIN="- not measured: ../shared/datasets/public is absent on this machine."
+fi
+
 echo "bench.sh: evaluation" >&2
 # The hybrid's coefficients are fitted on the other file (as on a validation file).
 "$BIN" eval "$TMP/score.jsonl" --engines model,rules,hybrid --meta "$TMP/score.meta.jsonl" \
@@ -123,6 +131,10 @@ CPU=$(lscpu 2>/dev/null | sed -n 's/^Model name:[[:space:]]*//p' | head -1)
   echo "$E2E"
   echo
   echo "Cold start (score a one-profile file, whole process, median of 5): model $COLD_MODEL s, rules $COLD_RULES s."
+  echo
+  echo "## Training: \`linkscreen train --config training/default.toml --device cpu\`"
+  echo
+  echo "$TRAIN"
   echo
   echo "## scikit-learn TF-IDF + logistic regression on the same file"
   echo
