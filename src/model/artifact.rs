@@ -148,13 +148,13 @@ impl Classifier {
             w2: tensor_vec(&tensors, "w2")?,
             b2: b2.first().copied().unwrap_or(0.0),
         };
-        let encoder = TextEncoder {
+        let encoder = TextEncoder::new(
             tokenizer,
-            vocab: config.vocab as u32,
-            buckets: config.buckets as u32,
-            max_tokens: config.max_tokens,
-            rules: config.rule_features.then(RuleSet::default_rules),
-        };
+            config.vocab as u32,
+            config.buckets as u32,
+            config.max_tokens,
+            config.rule_features.then(RuleSet::default_rules),
+        );
         let optional = OPTIONAL_FILES
             .into_iter()
             .filter(|n| manifest.files.contains_key(*n));

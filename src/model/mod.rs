@@ -5,6 +5,7 @@
 mod artifact;
 pub mod config;
 mod embedded;
+mod fast_wordpiece;
 pub mod net;
 pub mod text;
 mod tokenizer;

@@ -4,6 +4,8 @@
 
 use tokenizers::Tokenizer;
 
+use super::fast_wordpiece::FastWordPiece;
+
 use crate::features::{self, RuleSummary, TextLengths};
 use crate::normalize::{normalize, Normalized};
 use crate::profile::{Profile, TextField};
@@ -75,9 +77,28 @@ pub struct TextEncoder {
     pub buckets: u32,
     pub max_tokens: usize,
     pub rules: Option<RuleSet>,
+    /// The same tokenizer's ASCII fast path, when it has one.
+    fast: Option<FastWordPiece>,
 }
 
 impl TextEncoder {
+    pub fn new(
+        tokenizer: Tokenizer,
+        vocab: u32,
+        buckets: u32,
+        max_tokens: usize,
+        rules: Option<RuleSet>,
+    ) -> TextEncoder {
+        TextEncoder {
+            fast: FastWordPiece::from_tokenizer(&tokenizer),
+            tokenizer,
+            vocab,
+            buckets,
+            max_tokens,
+            rules,
+        }
+    }
+
     /// The normalised section texts of a profile and every normalised text the model may read.
     pub fn section_texts(p: &Profile) -> (Vec<String>, Vec<(TextField, Normalized)>) {
         let mut sections = vec![String::new(); SECTIONS.len()];
@@ -105,11 +126,14 @@ impl TextEncoder {
         if text.is_empty() {
             return (Vec::new(), false);
         }
-        // The tokenizer has no normaliser of its own and works on valid UTF-8, so it cannot
-        // fail on normalised text; an error would mean a corrupt tokenizer, treated as empty.
-        let mut ids = match self.tokenizer.encode_fast(text, false) {
-            Ok(e) => e.get_ids().to_vec(),
-            Err(_) => Vec::new(),
+        let mut ids = match &self.fast {
+            Some(fast) if text.is_ascii() => fast.ids(text, self.max_tokens),
+            // The tokenizer has no normaliser of its own and works on valid UTF-8, so it cannot
+            // fail on normalised text; an error would mean a corrupt tokenizer, treated as empty.
+            _ => match self.tokenizer.encode_fast(text, false) {
+                Ok(e) => e.get_ids().to_vec(),
+                Err(_) => Vec::new(),
+            },
         };
         let cut = ids.len() > self.max_tokens;
         ids.truncate(self.max_tokens);

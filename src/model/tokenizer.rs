@@ -26,7 +26,7 @@ const UNK: &str = "[UNK]";
 const PREFIX: &str = "##";
 const MAX_CHARS: usize = 3000;
 
-fn pre_tokenizer() -> PreTokenizerWrapper {
+pub(super) fn pre_tokenizer() -> PreTokenizerWrapper {
     Sequence::new(vec![BertPreTokenizer.into(), UnicodeScripts::new().into()]).into()
 }
 

@@ -344,13 +344,13 @@ pub fn train(cfg: &TrainConfig, device: &Device) -> Result<Outcome, TrainError> 
     let vocab = tokenizer.get_vocab_size(true);
     log(&format!("tokenizer: {vocab} entries"));
     let m = &cfg.model;
-    let encoder = TextEncoder {
+    let encoder = TextEncoder::new(
         tokenizer,
-        vocab: vocab as u32,
-        buckets: m.buckets as u32,
-        max_tokens: m.max_tokens,
-        rules: m.rule_features.then(RuleSet::default_rules),
-    };
+        vocab as u32,
+        m.buckets as u32,
+        m.max_tokens,
+        m.rule_features.then(RuleSet::default_rules),
+    );
     let encoded: Vec<Encoded> = samples.iter().map(|s| encoder.encode(&s.profile)).collect();
     let names = crate::features::names(m.rule_features);
     let train_rows: Vec<Vec<f32>> = samples

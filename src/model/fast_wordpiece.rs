@@ -1,0 +1,218 @@
+//! WordPiece for ASCII text without the `tokenizers` crate's general machinery, giving the same
+//! ids as the full tokenizer (tested id for id on every text of the synthetic and example sets).
+//!
+//! Most profile text is ASCII once normalised, and the general path spends most of its time on
+//! allocations and Unicode script lookups (`perf`). For ASCII input the pipeline of
+//! [`super::tokenizer`] reduces to:
+//! 1. the BERT pre-tokenizer: split on whitespace, isolate every ASCII punctuation character;
+//! 2. the script pre-tokenizer: split where letters (Latin script) meet digits or other
+//!    characters of the Common script, e.g. `abc123` into `abc` and `123`;
+//! 3. greedy longest-match WordPiece on each word, `##` before continuation pieces; a word
+//!    longer than `max_input_chars_per_word`, or with a part no piece matches, is one `[UNK]`.
+//!
+//! Other text goes through the full tokenizer.
+
+use std::collections::HashMap;
+
+use tokenizers::models::ModelWrapper;
+use tokenizers::Tokenizer;
+
+/// The WordPiece vocabulary and settings of a tokenizer, for ASCII text.
+#[derive(Debug, Clone)]
+pub struct FastWordPiece {
+    vocab: HashMap<String, u32>,
+    unk: u32,
+    prefix: String,
+    max_chars: usize,
+}
+
+/// Which script class an ASCII character belongs to for the script pre-tokenizer.
+fn is_latin(b: u8) -> bool {
+    b.is_ascii_alphabetic()
+}
+
+impl FastWordPiece {
+    /// The fast path for a WordPiece tokenizer without normaliser, added tokens or post-processor
+    /// (what [`super::train_tokenizer`] builds), or `None` for any other tokenizer.
+    pub fn from_tokenizer(t: &Tokenizer) -> Option<FastWordPiece> {
+        if t.get_normalizer().is_some()
+            || t.get_post_processor().is_some()
+            || !t.get_added_tokens_decoder().is_empty()
+            || t.get_pre_tokenizer() != Some(&super::tokenizer::pre_tokenizer())
+        {
+            return None;
+        }
+        let ModelWrapper::WordPiece(wp) = t.get_model() else {
+            return None;
+        };
+        let vocab: HashMap<String, u32> = t.get_vocab(false).into_iter().collect();
+        let unk = *vocab.get(&wp.unk_token)?;
+        Some(FastWordPiece {
+            vocab,
+            unk,
+            prefix: wp.continuing_subword_prefix.clone(),
+            max_chars: wp.max_input_chars_per_word,
+        })
+    }
+
+    /// Appends the ids of one ASCII word (no whitespace, no punctuation, one script class).
+    fn word(&self, word: &str, out: &mut Vec<u32>, piece: &mut String) {
+        if word.len() > self.max_chars {
+            out.push(self.unk);
+            return;
+        }
+        let first = out.len();
+        let mut start = 0;
+        while start < word.len() {
+            let mut end = word.len();
+            let mut found = None;
+            while start < end {
+                piece.clear();
+                if start > 0 {
+                    piece.push_str(&self.prefix);
+                }
+                piece.push_str(&word[start..end]);
+                if let Some(&id) = self.vocab.get(piece.as_str()) {
+                    found = Some(id);
+                    break;
+                }
+                end -= 1;
+            }
+            match found {
+                Some(id) => out.push(id),
+                None => {
+                    out.truncate(first);
+                    out.push(self.unk);
+                    return;
+                }
+            }
+            start = end;
+        }
+    }
+
+    /// The ids of an ASCII text, stopping once more than `limit` ids have been produced (the
+    /// caller truncates to `limit` and only needs to know that the text was longer).
+    pub fn ids(&self, text: &str, limit: usize) -> Vec<u32> {
+        debug_assert!(text.is_ascii());
+        let bytes = text.as_bytes();
+        let mut out = Vec::new();
+        let mut piece = String::new();
+        let mut start = None::<usize>;
+        let flush = |from: Option<usize>, to: usize, out: &mut Vec<u32>, piece: &mut String| {
+            if let Some(s) = from {
+                self.word(&text[s..to], out, piece);
+            }
+        };
+        for (i, &b) in bytes.iter().enumerate() {
+            if out.len() > limit {
+                return out;
+            }
+            if b.is_ascii_whitespace() || b == 0x0B {
+                flush(start.take(), i, &mut out, &mut piece);
+            } else if b.is_ascii_punctuation() {
+                flush(start.take(), i, &mut out, &mut piece);
+                self.word(&text[i..i + 1], &mut out, &mut piece);
+            } else {
+                match start {
+                    Some(s) if is_latin(bytes[s]) != is_latin(b) => {
+                        flush(Some(s), i, &mut out, &mut piece);
+                        start = Some(i);
+                    }
+                    Some(_) => {}
+                    None => start = Some(i),
+                }
+            }
+        }
+        flush(start, bytes.len(), &mut out, &mut piece);
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Classifier, TextEncoder};
+
+    fn slow(t: &Tokenizer, text: &str) -> Vec<u32> {
+        t.encode_fast(text, false).unwrap().get_ids().to_vec()
+    }
+
+    fn tokenizer() -> Tokenizer {
+        Classifier::embedded().unwrap().encoder.tokenizer.clone()
+    }
+
+    #[test]
+    fn same_ids_as_the_tokenizer_on_profile_texts() {
+        let t = tokenizer();
+        let fast =
+            FastWordPiece::from_tokenizer(&t).expect("the shipped tokenizer has a fast path");
+        let cfg = crate::synth::SynthConfig {
+            n: 1500,
+            seed: 11,
+            ..Default::default()
+        };
+        let mut profiles: Vec<crate::profile::Profile> = crate::synth::generate(&cfg)
+            .into_iter()
+            .map(|s| s.profile)
+            .collect();
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        for f in [
+            "datasets/examples/profiles.jsonl",
+            "datasets/holdout/profiles.jsonl",
+        ] {
+            let loaded = crate::profile::load(&root.join(f)).unwrap();
+            profiles.extend(loaded.profiles.into_iter().map(|(_, p)| p));
+        }
+        let mut checked = 0;
+        for p in &profiles {
+            for text in TextEncoder::section_texts(p).0 {
+                if text.is_ascii() {
+                    assert_eq!(fast.ids(&text, usize::MAX), slow(&t, &text), "{text:?}");
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 5000, "only {checked} texts checked");
+    }
+
+    #[test]
+    fn same_ids_on_edge_cases() {
+        let t = tokenizer();
+        let fast = FastWordPiece::from_tokenizer(&t).unwrap();
+        let long = "x".repeat(150);
+        for text in [
+            "",
+            " ",
+            "abc123def 4g",
+            "x--y...z!!",
+            "[UNK] [unk] ##ing",
+            "a\u{b}b\u{c}c\td\ne\rf",
+            "\u{1}\u{1f}\u{7f}a\u{7f}",
+            "qqqqzzzz xjkw 00000000000000",
+            &long,
+            "e-mail: jane.doe@example.org, +44 (0)20 7946 0000; $5,000/month ~ 50%",
+        ] {
+            assert_eq!(fast.ids(text, usize::MAX), slow(&t, text), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn stops_after_the_limit_with_the_same_prefix() {
+        let t = tokenizer();
+        let fast = FastWordPiece::from_tokenizer(&t).unwrap();
+        let text = "consulting opportunity ".repeat(1000);
+        let all = slow(&t, &text);
+        let cut = fast.ids(&text, 64);
+        assert!(cut.len() > 64 && cut.len() < all.len());
+        assert_eq!(cut[..], all[..cut.len()]);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn same_ids_on_any_ascii(text in "[ -~\t\n\u{0}-\u{1f}\u{7f}]{0,80}") {
+            let t = tokenizer();
+            let fast = FastWordPiece::from_tokenizer(&t).unwrap();
+            proptest::prop_assert_eq!(fast.ids(&text, usize::MAX), slow(&t, &text));
+        }
+    }
+}
