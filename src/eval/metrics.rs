@@ -34,25 +34,35 @@ impl Ranked {
         self.negatives
     }
 
+    /// Cumulative (true positives, false positives) at each distinct score, highest score
+    /// first: the counts flagged by a threshold at that score. Ties are taken together.
+    fn cumulative(&self) -> Vec<(f32, usize, usize)> {
+        let mut out: Vec<(f32, usize, usize)> = Vec::new();
+        let (mut tp, mut fp) = (0usize, 0usize);
+        for &(score, fake) in &self.pairs {
+            if fake {
+                tp += 1;
+            } else {
+                fp += 1;
+            }
+            match out.last_mut() {
+                Some(last) if last.0 == score => *last = (score, tp, fp),
+                _ => out.push((score, tp, fp)),
+            }
+        }
+        out
+    }
+
     /// The ROC curve as (false-positive rate, true-positive rate) points, one per distinct
     /// score, from (0, 0) to (1, 1).
     pub fn roc_curve(&self) -> Vec<(f64, f64)> {
         let (p, n) = (self.positives.max(1) as f64, self.negatives.max(1) as f64);
         let mut points = vec![(0.0, 0.0)];
-        let (mut tp, mut fp) = (0usize, 0usize);
-        let mut i = 0;
-        while i < self.pairs.len() {
-            let s = self.pairs[i].0;
-            while i < self.pairs.len() && self.pairs[i].0 == s {
-                if self.pairs[i].1 {
-                    tp += 1;
-                } else {
-                    fp += 1;
-                }
-                i += 1;
-            }
-            points.push((fp as f64 / n, tp as f64 / p));
-        }
+        points.extend(
+            self.cumulative()
+                .into_iter()
+                .map(|(_, tp, fp)| (fp as f64 / n, tp as f64 / p)),
+        );
         points
     }
 
@@ -73,22 +83,10 @@ impl Ranked {
     /// The precision-recall curve as (recall, precision) points, one per distinct score.
     pub fn pr_curve(&self) -> Vec<(f64, f64)> {
         let p = self.positives.max(1) as f64;
-        let mut points = Vec::new();
-        let (mut tp, mut fp) = (0usize, 0usize);
-        let mut i = 0;
-        while i < self.pairs.len() {
-            let s = self.pairs[i].0;
-            while i < self.pairs.len() && self.pairs[i].0 == s {
-                if self.pairs[i].1 {
-                    tp += 1;
-                } else {
-                    fp += 1;
-                }
-                i += 1;
-            }
-            points.push((tp as f64 / p, tp as f64 / (tp + fp) as f64));
-        }
-        points
+        self.cumulative()
+            .into_iter()
+            .map(|(_, tp, fp)| (tp as f64 / p, tp as f64 / (tp + fp) as f64))
+            .collect()
     }
 
     /// Average precision (the step-wise area under the precision-recall curve).
@@ -109,25 +107,11 @@ impl Ranked {
     /// at or above it are flagged. Returns `f32::INFINITY` when even the top score would exceed it.
     pub fn threshold_at_fpr(&self, fpr: f64) -> f32 {
         let allowed = (fpr * self.negatives as f64).floor() as usize;
-        let mut fp = 0usize;
-        let mut threshold = f32::INFINITY;
-        let mut i = 0;
-        while i < self.pairs.len() {
-            let s = self.pairs[i].0;
-            let mut group_fp = 0;
-            let mut j = i;
-            while j < self.pairs.len() && self.pairs[j].0 == s {
-                group_fp += usize::from(!self.pairs[j].1);
-                j += 1;
-            }
-            if fp + group_fp > allowed {
-                break;
-            }
-            fp += group_fp;
-            threshold = s;
-            i = j;
-        }
-        threshold
+        self.cumulative()
+            .into_iter()
+            .take_while(|&(_, _, fp)| fp <= allowed)
+            .last()
+            .map_or(f32::INFINITY, |(score, _, _)| score)
     }
 
     /// Recall (true-positive rate) at the threshold chosen for a false-positive rate.

@@ -52,16 +52,7 @@ pub fn names(with_rules: bool) -> Vec<String> {
         n.push(format!("log_{f}"));
         n.push(format!("missing_{f}"));
     }
-    for f in [
-        "mean_tenure_months",
-        "max_tenure_months",
-        "current_positions",
-        "gap_months_total",
-        "max_gap_months",
-        "overlapping_positions",
-        "career_span_months",
-        "undated_position_share",
-    ] {
+    for f in TENURE_FEATURES {
         n.push(f.to_owned());
     }
     n.push("missing_tenure".into());
@@ -76,8 +67,22 @@ pub fn names(with_rules: bool) -> Vec<String> {
     n
 }
 
-/// The ratios, as pairs of count-field names (numerator, denominator).
-const RATIOS: [(&str, &str); 4] = [
+/// The career statistics of [`tenure`], in order; one missing indicator, `missing_tenure`,
+/// covers them all.
+pub const TENURE_FEATURES: [&str; 8] = [
+    "mean_tenure_months",
+    "max_tenure_months",
+    "current_positions",
+    "gap_months_total",
+    "max_gap_months",
+    "overlapping_positions",
+    "career_span_months",
+    "undated_position_share",
+];
+
+/// The ratios, as pairs of count-field names (numerator, denominator); the feature of a pair
+/// is named `ratio_{numerator}_{denominator}`.
+pub const RATIOS: [(&str, &str); 4] = [
     ("followers", "following"),
     ("followers", "connections"),
     ("endorsements", "connections"),

@@ -80,18 +80,6 @@ impl std::fmt::Debug for Classifier {
     }
 }
 
-const TENURE: [&str; 9] = [
-    "mean_tenure_months",
-    "max_tenure_months",
-    "current_positions",
-    "gap_months_total",
-    "max_gap_months",
-    "overlapping_positions",
-    "career_span_months",
-    "undated_position_share",
-    "tenure",
-];
-
 /// The explanation group of a feature: a value and its missing indicator explain together.
 fn group_of(name: &str) -> String {
     let n = name.strip_prefix("missing_").unwrap_or(name);
@@ -99,7 +87,7 @@ fn group_of(name: &str) -> String {
         "photo_flags"
     } else if n.starts_with("rule_") {
         "rule_hits"
-    } else if TENURE.contains(&n) {
+    } else if n == "tenure" || crate::features::TENURE_FEATURES.contains(&n) {
         "tenure"
     } else {
         n.strip_prefix("log_").unwrap_or(n)
@@ -227,12 +215,8 @@ impl Classifier {
                 format!("photo_flags = [{}]", v.join(", "))
             }),
             "rule_hits" => self.encoder.rules.as_ref().map(|r| {
-                // The rules the model's summary counted (the obfuscation rule is left out of it).
-                let codes: Vec<&str> = r
-                    .hits(p)
-                    .iter()
-                    .map(|h| r.spec(h.rule))
-                    .filter(|spec| spec.obfuscation.is_none())
+                let hits = r.hits(p);
+                let codes: Vec<&str> = text::rules_the_model_reads(r, &hits)
                     .map(|spec| spec.code.as_str())
                     .collect();
                 if codes.is_empty() {
@@ -247,15 +231,11 @@ impl Classifier {
                 format!("{} positions, {dated} dated, {current} current", x.len())
             }),
             g if g.starts_with("ratio_") => {
-                let pair = g.strip_prefix("ratio_")?;
-                crate::profile::COUNT_FIELDS
-                    .iter()
-                    .find(|a| pair.starts_with(**a) && pair.len() > a.len() + 1)
-                    .and_then(|a| {
-                        let b = &pair[a.len() + 1..];
-                        let (x, y) = (crate::rules::numeric(p, a)?, crate::rules::numeric(p, b)?);
-                        Some(format!("{a} = {x}, {b} = {y}"))
-                    })
+                let (a, b) = crate::features::RATIOS
+                    .into_iter()
+                    .find(|(a, b)| g == format!("ratio_{a}_{b}"))?;
+                let (x, y) = (crate::rules::numeric(p, a)?, crate::rules::numeric(p, b)?);
+                Some(format!("{a} = {x}, {b} = {y}"))
             }
             "has_photo" => p.has_photo.map(|v| format!("has_photo = {v}")),
             "verified" => p.verified.map(|v| format!("verified = {v}")),

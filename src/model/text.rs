@@ -9,7 +9,7 @@ use super::fast_wordpiece::FastWordPiece;
 use crate::features::{self, RuleSummary, TextLengths};
 use crate::normalize::{normalize, Normalized};
 use crate::profile::{Profile, TextField};
-use crate::rules::RuleSet;
+use crate::rules::{Hit, RuleSet, RuleSpec};
 
 /// The sections the text encoder pools separately, in model order.
 pub const SECTIONS: [&str; 8] = [
@@ -186,16 +186,21 @@ fn text_lengths(normalized: &[(TextField, Normalized)]) -> TextLengths {
     l
 }
 
-/// The rule summary the model sees: every rule except those that match obfuscation itself, so
+/// The fired rules the model reads: every rule except those that match obfuscation itself, so
 /// that hidden characters cannot move the model's score (they still count for the rule engine).
+pub(crate) fn rules_the_model_reads<'a>(
+    rules: &'a RuleSet,
+    hits: &'a [Hit],
+) -> impl Iterator<Item = &'a RuleSpec> + 'a {
+    hits.iter()
+        .map(|h| rules.spec(h.rule))
+        .filter(|spec| spec.obfuscation.is_none())
+}
+
+/// The rule summary the model sees (see [`rules_the_model_reads`]).
 fn summary_of(rules: &RuleSet, p: &Profile, normalized: &[(TextField, Normalized)]) -> RuleSummary {
     let hits = rules.hits_normalized(p, normalized);
-    features::summarise_rules(
-        hits.iter()
-            .map(|h| rules.spec(h.rule))
-            .filter(|spec| spec.obfuscation.is_none())
-            .map(|spec| spec.weight),
-    )
+    features::summarise_rules(rules_the_model_reads(rules, &hits).map(|spec| spec.weight))
 }
 
 /// The rule summary as the model sees it (exposed for tests and the hybrid engine).
