@@ -7,6 +7,7 @@ pub mod datasets;
 pub mod eval;
 pub mod features;
 pub mod hybrid;
+pub mod linear;
 pub mod meta;
 pub mod model;
 pub mod normalize;

@@ -7,7 +7,9 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Meta {
     pub id: String,
-    /// The persona or source, e.g. `state_recruiter`, `genuine_official`, `cresci-2015`.
+    /// The persona or source, e.g. `state_recruiter`, `genuine_official`, `cresci-2015`
+    /// (empty when a sidecar does not give it).
+    #[serde(default)]
     pub family: String,
     /// The generating recipe instance or source entity (e.g. the company of a job ad): records
     /// of one group never straddle two splits.
@@ -38,6 +40,18 @@ pub enum MetaError {
 
 /// Reads a whole meta sidecar.
 pub fn load(path: &std::path::Path) -> Result<Vec<Meta>, MetaError> {
+    read_lines(path)
+}
+
+/// Reads a meta sidecar as plain JSON objects, keeping every field (for a group key that
+/// [`Meta`] does not name).
+pub fn load_objects(
+    path: &std::path::Path,
+) -> Result<Vec<serde_json::Map<String, serde_json::Value>>, MetaError> {
+    read_lines(path)
+}
+
+fn read_lines<T: serde::de::DeserializeOwned>(path: &std::path::Path) -> Result<Vec<T>, MetaError> {
     use std::io::BufRead;
     let p = path.display().to_string();
     let file = std::fs::File::open(path).map_err(|source| MetaError::Io {
@@ -53,7 +67,7 @@ pub fn load(path: &std::path::Path) -> Result<Vec<Meta>, MetaError> {
         if line.trim().is_empty() {
             continue;
         }
-        let meta: Meta = serde_json::from_str(&line).map_err(|e| MetaError::Line {
+        let meta: T = serde_json::from_str(&line).map_err(|e| MetaError::Line {
             path: p.clone(),
             line: i as u64 + 1,
             reason: format!("not a meta record (column {})", e.column()),

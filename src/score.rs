@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::profile::Profile;
+use crate::profile::{Profile, TextField};
 
 /// Which engine produced a score.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -12,6 +12,7 @@ pub enum EngineKind {
     Model,
     Rules,
     Hybrid,
+    Linear,
 }
 
 impl EngineKind {
@@ -20,6 +21,7 @@ impl EngineKind {
             EngineKind::Model => "model",
             EngineKind::Rules => "rules",
             EngineKind::Hybrid => "hybrid",
+            EngineKind::Linear => "linear",
         }
     }
 }
@@ -30,14 +32,24 @@ pub enum Verdict {
     Fake,
     Review,
     Genuine,
+    /// Too little to judge (see [`too_thin`]): never read as genuine.
+    Insufficient,
 }
 
 impl Verdict {
+    pub const ALL: [Verdict; 4] = [
+        Verdict::Fake,
+        Verdict::Review,
+        Verdict::Genuine,
+        Verdict::Insufficient,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Verdict::Fake => "fake",
             Verdict::Review => "review",
             Verdict::Genuine => "genuine",
+            Verdict::Insufficient => "insufficient",
         }
     }
 }
@@ -59,6 +71,51 @@ impl Thresholds {
         } else {
             Verdict::Genuine
         }
+    }
+}
+
+/// Fewer words than this in what a profile says about itself and what it wrote makes it too
+/// thin to judge. Measured on the 640 hand-written profiles: 9 of 396 genuine profiles and none
+/// of the 244 fakes have fewer than 8 (a name and a headline, a bare invitation).
+pub const MIN_WORDS: usize = 8;
+
+/// Whether a profile gives too little to judge: fewer than [`MIN_WORDS`] words in its about
+/// text, career, education and inbound messages together (the headline, name and location do
+/// not count). An invitation with a note is judged on the note.
+pub fn too_thin(p: &Profile) -> bool {
+    let mut words = 0;
+    for (field, text) in p.texts() {
+        if matches!(
+            field,
+            TextField::About
+                | TextField::ExperienceTitle
+                | TextField::ExperienceCompany
+                | TextField::ExperienceDescription
+                | TextField::EducationSchool
+                | TextField::EducationDegree
+                | TextField::EducationField
+                | TextField::MessagesInbound
+        ) {
+            let n = crate::normalize::normalize(text).text;
+            words += n
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .count();
+            if words >= MIN_WORDS {
+                return false;
+            }
+        }
+    }
+    true
+}
+
+/// The verdict of a profile's score: `insufficient` for a profile too thin to judge, else by
+/// the thresholds.
+pub fn verdict(p: &Profile, score: f32, t: &Thresholds) -> Verdict {
+    if too_thin(p) {
+        Verdict::Insufficient
+    } else {
+        t.verdict(score)
     }
 }
 
@@ -91,12 +148,12 @@ pub struct ScoreRecord {
 }
 
 impl ScoreRecord {
-    pub fn new(id: &str, a: Assessment, engine: EngineKind, t: &Thresholds) -> ScoreRecord {
+    pub fn new(p: &Profile, a: Assessment, engine: EngineKind, t: &Thresholds) -> ScoreRecord {
         ScoreRecord {
-            id: id.to_owned(),
+            id: p.id.clone(),
             // Scores are rounded to 4 decimals so output is stable and readable.
             score: (a.score * 10_000.0).round() / 10_000.0,
-            verdict: t.verdict(a.score),
+            verdict: verdict(p, a.score, t),
             engine,
             reasons: a.reasons,
         }
@@ -139,6 +196,30 @@ mod tests {
     }
 
     #[test]
+    fn thin_profiles_are_insufficient_whatever_their_score() {
+        let t = Thresholds {
+            review: 0.4,
+            fake: 0.8,
+        };
+        let mut p = Profile {
+            id: "x".into(),
+            headline: Some("Senior Partner | Strategic Advisory | Government Clients".into()),
+            ..Profile::default()
+        };
+        assert_eq!(verdict(&p, 0.1, &t), Verdict::Insufficient);
+        assert_eq!(verdict(&p, 0.9, &t), Verdict::Insufficient);
+        // Hidden characters do not make words.
+        p.about = Some("a\u{200b}b\u{200b}c".into());
+        assert!(too_thin(&p));
+        // A note of eight words is enough to judge.
+        p.messages = Some(vec![crate::profile::Message {
+            direction: crate::profile::Direction::Inbound,
+            text: "Would you write short paid reports for us?".into(),
+        }]);
+        assert_eq!(verdict(&p, 0.9, &t), Verdict::Fake);
+    }
+
+    #[test]
     fn score_record_matches_spec_shape() {
         let a = Assessment {
             score: 0.97123,
@@ -152,7 +233,14 @@ mod tests {
             review: 0.5,
             fake: 0.8,
         };
-        let r = ScoreRecord::new("x", a, EngineKind::Model, &t);
+        let p = Profile {
+            id: "x".into(),
+            about: Some(
+                "Security researcher writing about export controls and supply chains.".into(),
+            ),
+            ..Profile::default()
+        };
+        let r = ScoreRecord::new(&p, a, EngineKind::Model, &t);
         let json = serde_json::to_string(&r).unwrap();
         assert_eq!(
             json,

@@ -167,6 +167,10 @@ fn build(
     Ok(match choice {
         EngineChoice::Rules => (Box::new(super::rules::load(args.rules.as_ref())?), None),
         EngineChoice::Model => (model_engine(args.model.as_ref())?, None),
+        EngineChoice::Linear => (
+            Box::new(super::score::load_linear(args.model.as_ref())?),
+            None,
+        ),
         EngineChoice::Hybrid => {
             let model = super::score::load_model(args.model.as_ref())?;
             let rules = super::rules::load(args.rules.as_ref())?;

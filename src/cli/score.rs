@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use anyhow::Context;
 use clap::{Parser, ValueEnum};
 use linkscreen::profile::{self, Entry, Profile};
-use linkscreen::score::{ScoreRecord, Scorer};
+use linkscreen::score::{ScoreRecord, Scorer, Verdict};
 
 use super::output::{is_broken_pipe, Format, RecordWriter};
 use super::Status;
@@ -22,6 +22,8 @@ pub enum EngineChoice {
     Rules,
     /// The model and the rules combined.
     Hybrid,
+    /// Word n-gram TF-IDF and numeric features in one logistic regression (exact reasons).
+    Linear,
 }
 
 #[derive(Debug, Parser)]
@@ -134,6 +136,12 @@ pub fn load_model(dir: Option<&PathBuf>) -> anyhow::Result<linkscreen::model::Cl
     }
 }
 
+/// The linear engine stored in the embedded default model or in a verified artifact directory.
+pub fn load_linear(dir: Option<&PathBuf>) -> anyhow::Result<linkscreen::linear::LinearModel> {
+    let model = load_model(dir)?;
+    Ok(linkscreen::linear::LinearModel::from_files(&model.extra)?)
+}
+
 fn build_engine(
     choice: EngineChoice,
     rules: Option<&PathBuf>,
@@ -142,6 +150,7 @@ fn build_engine(
     match choice {
         EngineChoice::Rules => Ok(Box::new(super::rules::load(rules)?)),
         EngineChoice::Model => Ok(Box::new(load_model(model)?)),
+        EngineChoice::Linear => Ok(Box::new(load_linear(model)?)),
         EngineChoice::Hybrid => {
             // The parameters fitted with the model and stored in its artifact come first.
             let (m, r) = (load_model(model)?, super::rules::load(rules)?);
@@ -171,6 +180,7 @@ fn flush_batch<W: Write>(
     engine: &dyn Scorer,
     batch: &mut Vec<Profile>,
     out: &mut RecordWriter<W>,
+    verdicts: &mut [u64; 4],
 ) -> Result<(), Stop> {
     if batch.is_empty() {
         return Ok(());
@@ -180,8 +190,10 @@ fn flush_batch<W: Write>(
         .score_batch(batch)
         .map_err(|e| Stop::Failed(e.into()))?;
     for (p, a) in batch.drain(..).zip(assessments) {
-        out.write(ScoreRecord::new(&p.id, a, engine.kind(), &thresholds))
-            .map_err(write_stop)?;
+        let record = ScoreRecord::new(&p, a, engine.kind(), &thresholds);
+        let v = Verdict::ALL.iter().position(|v| *v == record.verdict);
+        out.write(record).map_err(write_stop)?;
+        verdicts[v.unwrap_or(0)] += 1;
     }
     // Flushing per batch keeps the written count honest if the disk fills up.
     out.flush().map_err(write_stop)
@@ -206,6 +218,7 @@ pub fn score(args: ScoreArgs) -> anyhow::Result<Status> {
         !args.no_evidence,
     );
     let mut tally = Tally::default();
+    let mut verdicts = [0u64; 4];
     let mut batch = Vec::with_capacity(BATCH);
     let mut interrupted = false;
     let mut run = || -> Result<(), Stop> {
@@ -219,7 +232,7 @@ pub fn score(args: ScoreArgs) -> anyhow::Result<Status> {
                     tally.processed += 1;
                     batch.push(profile);
                     if batch.len() == BATCH {
-                        flush_batch(engine.as_ref(), &mut batch, &mut out)?;
+                        flush_batch(engine.as_ref(), &mut batch, &mut out, &mut verdicts)?;
                     }
                 }
                 Entry::Rejected(e) => {
@@ -228,7 +241,7 @@ pub fn score(args: ScoreArgs) -> anyhow::Result<Status> {
                 }
             }
         }
-        flush_batch(engine.as_ref(), &mut batch, &mut out)?;
+        flush_batch(engine.as_ref(), &mut batch, &mut out, &mut verdicts)?;
         out.flush().map_err(write_stop)
     };
     let result = run();
@@ -250,6 +263,12 @@ pub fn score(args: ScoreArgs) -> anyhow::Result<Status> {
         return Ok(Status::Interrupted);
     }
     let t = engine.thresholds();
+    let by_verdict: Vec<String> = Verdict::ALL
+        .iter()
+        .zip(verdicts)
+        .map(|(v, n)| format!("{} {n}", v.as_str()))
+        .collect();
+    let counts = format!("{counts} ({})", by_verdict.join(", "));
     let counts = match engine.truncated_sections() {
         Some(n) => format!("{counts}, sections truncated for the model {n}"),
         None => counts,
@@ -289,6 +308,7 @@ pub fn explain(args: ExplainArgs) -> anyhow::Result<Status> {
     let model = load_model(args.model.as_ref())?;
     let details = model.details(&profile);
     let mt = linkscreen::score::Scorer::thresholds(&model);
+    let linear = linkscreen::linear::LinearModel::from_files(&model.extra).ok();
     let mut out = std::io::stdout().lock();
     let result = (|| -> std::io::Result<()> {
         writeln!(out, "profile {} (line {line})", profile.id)?;
@@ -296,7 +316,7 @@ pub fn explain(args: ExplainArgs) -> anyhow::Result<Status> {
             out,
             "\nmodel: score {:.3} -> {} (review >= {:.2}, fake >= {:.2}; logit {:+.2}{})",
             details.score,
-            mt.verdict(details.score).as_str(),
+            linkscreen::score::verdict(&profile, details.score, &mt).as_str(),
             mt.review,
             mt.fake,
             details.logit,
@@ -321,11 +341,39 @@ pub fn explain(args: ExplainArgs) -> anyhow::Result<Status> {
                 r.evidence.as_deref().unwrap_or("")
             )?;
         }
+        if let Some(lin) = &linear {
+            let lt = Scorer::thresholds(lin);
+            let a = lin.score_batch(std::slice::from_ref(&profile));
+            let a = a.ok().and_then(|mut v| v.pop());
+            if let Some(a) = a {
+                writeln!(
+                    out,
+                    "\nlinear: score {:.3} -> {} (review >= {:.2}, fake >= {:.2})",
+                    a.score,
+                    linkscreen::score::verdict(&profile, a.score, &lt).as_str(),
+                    lt.review,
+                    lt.fake
+                )?;
+                writeln!(
+                    out,
+                    "  exact terms of the logit (words and pairs that weighed most):"
+                )?;
+                for r in &a.reasons {
+                    writeln!(
+                        out,
+                        "  {:<34} {:+.2}  {}",
+                        r.code,
+                        r.weight,
+                        r.evidence.as_deref().unwrap_or("")
+                    )?;
+                }
+            }
+        }
         writeln!(
             out,
             "\nrules: score {:.3} -> {} (review >= {:.2}, fake >= {:.2})",
             a.score,
-            t.verdict(a.score).as_str(),
+            linkscreen::score::verdict(&profile, a.score, &t).as_str(),
             t.review,
             t.fake
         )?;

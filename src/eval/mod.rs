@@ -127,6 +127,10 @@ pub struct InputCounts {
     pub evaluated: usize,
     pub fakes: usize,
     pub genuine: usize,
+    /// Labelled profiles too thin to judge: every engine's verdict on them is `insufficient`
+    /// (the ranking figures still use their scores).
+    pub insufficient_fakes: usize,
+    pub insufficient_genuine: usize,
 }
 
 /// A profile an engine got badly wrong: a fake scored low or a genuine profile scored high.
@@ -241,7 +245,7 @@ fn misses(set: &LabelledSet, run: &EngineRun, n: usize, evidence: bool) -> Vec<M
                     Label::Genuine
                 },
                 score: a.score,
-                verdict: run.thresholds.verdict(a.score),
+                verdict: crate::score::verdict(&set.profiles[i], a.score, &run.thresholds),
                 reasons,
             }
         })
@@ -307,6 +311,15 @@ pub fn evaluate(
     input.evaluated = set.len();
     input.fakes = set.labels.iter().filter(|&&l| l).count();
     input.genuine = set.len() - input.fakes;
+    for (p, &fake) in set.profiles.iter().zip(&set.labels) {
+        if crate::score::too_thin(p) {
+            if fake {
+                input.insufficient_fakes += 1;
+            } else {
+                input.insufficient_genuine += 1;
+            }
+        }
+    }
     let engines = runs
         .iter()
         .map(|run| {

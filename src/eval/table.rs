@@ -92,6 +92,11 @@ pub fn render(r: &EvalReport) -> String {
     );
     let _ = writeln!(
         out,
+        "too thin to judge (verdict insufficient under every engine): {} fake, {} genuine",
+        i.insufficient_fakes, i.insufficient_genuine
+    );
+    let _ = writeln!(
+        out,
         "intervals: 95% percentile bootstrap, {} resamples, seed {}\n",
         r.bootstrap_resamples, r.bootstrap_seed
     );

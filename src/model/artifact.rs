@@ -28,8 +28,15 @@ pub const ARTIFACT_FILES: [&str; 7] = [
     "MODEL_CARD.md",
 ];
 
-/// Optional files of an artifact, loaded and carried along when the manifest lists them.
-pub const OPTIONAL_FILES: [&str; 1] = [HYBRID_FILE];
+/// The files the classifier parses itself; every other file the manifest lists (metrics, card,
+/// the hybrid's and the linear engine's files) is verified and carried along in `extra`.
+const PARSED_FILES: [&str; 5] = [
+    "config.json",
+    "model.safetensors",
+    "tokenizer.json",
+    "features.json",
+    "calibration.json",
+];
 
 /// An artifact's file contents by name.
 pub type ArtifactFiles = BTreeMap<String, Vec<u8>>;
@@ -155,13 +162,11 @@ impl Classifier {
             config.max_tokens,
             config.rule_features.then(RuleSet::default_rules),
         );
-        let optional = OPTIONAL_FILES
-            .into_iter()
-            .filter(|n| manifest.files.contains_key(*n));
-        let extra = ["metrics.json", "MODEL_CARD.md"]
-            .into_iter()
-            .chain(optional)
-            .map(|n| (n.to_owned(), files[n].clone()))
+        let extra = manifest
+            .files
+            .keys()
+            .filter(|n| !PARSED_FILES.contains(&n.as_str()))
+            .map(|n| (n.clone(), files[n].clone()))
             .collect();
         let classifier = Classifier::new(config, encoder, weights, stats, calibration, extra)?;
         classifier.hybrid_params()?;
@@ -223,41 +228,17 @@ impl Classifier {
         Ok(files)
     }
 
-    /// The weights in the safetensors format (little-endian F32, names sorted), written by
-    /// hand so the bytes are deterministic and no extra dependency is needed.
+    /// The weights in the safetensors format.
     fn weights_bytes(&self) -> Result<Vec<u8>, ModelError> {
         let w = &self.weights;
         let b2 = [w.b2];
-        let tensors: [(&str, &[f32], Vec<usize>); 5] = [
-            ("b1", &w.b1, vec![w.hidden]),
-            ("b2", &b2, vec![1]),
-            ("emb", &w.emb, vec![w.rows(), w.dim]),
-            ("w1", &w.w1, vec![w.hidden, w.inputs()]),
-            ("w2", &w.w2, vec![w.hidden]),
-        ];
-        let mut header = serde_json::Map::new();
-        let mut offset = 0usize;
-        for (name, data, shape) in &tensors {
-            let end = offset + data.len() * 4;
-            header.insert(
-                (*name).to_owned(),
-                serde_json::json!({"dtype": "F32", "shape": shape, "data_offsets": [offset, end]}),
-            );
-            offset = end;
-        }
-        let mut h = serde_json::to_vec(&header).expect("a header serialises");
-        while !h.len().is_multiple_of(8) {
-            h.push(b' ');
-        }
-        let mut out = Vec::with_capacity(8 + h.len() + offset);
-        out.extend_from_slice(&(h.len() as u64).to_le_bytes());
-        out.extend_from_slice(&h);
-        for (_, data, _) in &tensors {
-            for v in data.iter() {
-                out.extend_from_slice(&v.to_le_bytes());
-            }
-        }
-        Ok(out)
+        Ok(safetensors_bytes(&[
+            ("b1", &w.b1, &[w.hidden]),
+            ("b2", &b2, &[1]),
+            ("emb", &w.emb, &[w.rows(), w.dim]),
+            ("w1", &w.w1, &[w.hidden, w.inputs()]),
+            ("w2", &w.w2, &[w.hidden]),
+        ]))
     }
 
     /// Writes the artifact (with a fresh manifest) into `dir`, creating it.
@@ -272,6 +253,35 @@ impl Classifier {
         }
         Ok(())
     }
+}
+
+/// F32 tensors in the safetensors format (little-endian, in the given order, which must be
+/// sorted by name), written by hand so the bytes are deterministic and no extra dependency is
+/// needed.
+pub fn safetensors_bytes(tensors: &[(&str, &[f32], &[usize])]) -> Vec<u8> {
+    let mut header = serde_json::Map::new();
+    let mut offset = 0usize;
+    for (name, data, shape) in tensors {
+        let end = offset + data.len() * 4;
+        header.insert(
+            (*name).to_owned(),
+            serde_json::json!({"dtype": "F32", "shape": shape, "data_offsets": [offset, end]}),
+        );
+        offset = end;
+    }
+    let mut h = serde_json::to_vec(&header).expect("a header serialises");
+    while !h.len().is_multiple_of(8) {
+        h.push(b' ');
+    }
+    let mut out = Vec::with_capacity(8 + h.len() + offset);
+    out.extend_from_slice(&(h.len() as u64).to_le_bytes());
+    out.extend_from_slice(&h);
+    for (_, data, _) in tensors {
+        for v in data.iter() {
+            out.extend_from_slice(&v.to_le_bytes());
+        }
+    }
+    out
 }
 
 /// Pretty JSON with a trailing newline for any serialisable value.

@@ -16,7 +16,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use crate::profile::Profile;
 use crate::score::{Assessment, EngineKind, Reason, ScoreError, Scorer, Thresholds};
 
-pub use artifact::{sha256_hex, ArtifactFiles, ARTIFACT_FILES};
+pub use artifact::{safetensors_bytes, sha256_hex, ArtifactFiles, ARTIFACT_FILES};
 pub use config::{Calibration, FeatureStats, ModelConfig, FORMAT_VERSION};
 pub use net::Weights;
 pub use text::{Encoded, TextEncoder, SECTIONS};
@@ -81,7 +81,7 @@ impl std::fmt::Debug for Classifier {
 }
 
 /// The explanation group of a feature: a value and its missing indicator explain together.
-fn group_of(name: &str) -> String {
+pub fn feature_group(name: &str) -> String {
     let n = name.strip_prefix("missing_").unwrap_or(name);
     let g = if n.starts_with("photo_") {
         "photo_flags"
@@ -157,7 +157,7 @@ impl Classifier {
         }
         let mut groups: Vec<(String, Vec<usize>)> = Vec::new();
         for (i, name) in stats.names.iter().enumerate() {
-            let g = format!("feature:{}", group_of(name));
+            let g = format!("feature:{}", feature_group(name));
             match groups.iter_mut().find(|(c, _)| *c == g) {
                 Some((_, v)) => v.push(i),
                 None => groups.push((g, vec![i])),
@@ -244,7 +244,7 @@ impl Classifier {
         .or_else(|| {
             Some(format!("{g}: not given")).filter(|_| {
                 self.stats.names.iter().zip(&e.features).any(|(n, v)| {
-                    n.strip_prefix("missing_").map(group_of).as_deref() == Some(g) && *v == 1.0
+                    n.strip_prefix("missing_").map(feature_group).as_deref() == Some(g) && *v == 1.0
                 })
             })
         })

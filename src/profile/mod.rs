@@ -107,6 +107,16 @@ impl YearMonth {
         self.year as i32 * 12 + self.month as i32 - 1
     }
 
+    /// The month of an [`YearMonth::index`], if it lies in the years the format accepts.
+    pub fn from_index(i: i32) -> Option<YearMonth> {
+        let year = i.div_euclid(12);
+        let month = i.rem_euclid(12) as u8 + 1;
+        (1900..=2100).contains(&year).then_some(YearMonth {
+            year: year as u16,
+            month,
+        })
+    }
+
     fn parse(s: &str) -> Option<YearMonth> {
         let b = s.as_bytes();
         if b.len() != 7 || b[4] != b'-' || !s[..4].bytes().all(|c| c.is_ascii_digit()) {

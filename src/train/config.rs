@@ -15,6 +15,66 @@ pub struct TrainConfig {
     pub pretrain: StageConfig,
     pub finetune: StageConfig,
     pub calibration: CalibrationConfig,
+    /// The linear engine (hashed n-gram TF-IDF + features + logistic regression); absent: none.
+    #[serde(default)]
+    pub linear: Option<crate::linear::LinearParams>,
+    /// Leave-one-author-out evaluation on the files marked `author = true`.
+    #[serde(default)]
+    pub loao: LoaoConfig,
+    /// Training copies of fakes that an adversary would make (padded careers, typical counts).
+    #[serde(default)]
+    pub augment: AugmentConfig,
+}
+
+/// Leave-one-author-out: for each author file, engines trained without it score it; these
+/// out-of-fold scores give the headline figures, the linear engine's calibration and the
+/// verdict thresholds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LoaoConfig {
+    /// Engines to train once per held-out author: `linear` (seconds) and `model` (the whole
+    /// neural training again, once per author).
+    #[serde(default)]
+    pub engines: Vec<String>,
+    /// At most this share of out-of-fold genuine profiles may reach `review`.
+    #[serde(default = "default_review_fpr")]
+    pub review_fpr: f64,
+    /// At most this share of out-of-fold genuine profiles may reach `fake`.
+    #[serde(default = "default_fake_fpr")]
+    pub fake_fpr: f64,
+}
+
+impl Default for LoaoConfig {
+    fn default() -> Self {
+        LoaoConfig {
+            engines: Vec::new(),
+            review_fpr: default_review_fpr(),
+            fake_fpr: default_fake_fpr(),
+        }
+    }
+}
+
+fn default_review_fpr() -> f64 {
+    0.08
+}
+
+fn default_fake_fpr() -> f64 {
+    0.02
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AugmentConfig {
+    /// Add, for every training fake (synthetic or from a file), a copy with eight older
+    /// positions taken from genuine profiles appended to its career.
+    #[serde(default)]
+    pub padded_career: bool,
+    /// Add, for every such fake, a copy with the counts of a random genuine profile.
+    #[serde(default)]
+    pub typical_counts: bool,
+    /// Share of the eligible fakes that get copies (drawn with the seed); 0 means all.
+    #[serde(default)]
+    pub share: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -47,12 +107,32 @@ fn default_fake_share() -> f64 {
     0.4
 }
 
+/// A labelled profile file: an agency's own reported cases, or one author's hand-written set.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FileSource {
     pub path: String,
+    /// Meta sidecar (one JSON object per line with the profile's `id`).
     #[serde(default)]
     pub meta: Option<String>,
+    /// The source's name in logs and metrics (default: `file:<file stem>`).
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Weight of each record in the losses (1 = a synthetic profile's weight).
+    #[serde(default = "one")]
+    pub weight: f32,
+    /// The meta field that groups related records (default `group`; records without meta or
+    /// without the field are their own group).
+    #[serde(default)]
+    pub group_key: Option<String>,
+    /// One author's file: used whole for training (never split) and held out in turn by the
+    /// leave-one-author-out evaluation.
+    #[serde(default)]
+    pub author: bool,
+}
+
+fn one() -> f32 {
+    1.0
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -123,7 +203,8 @@ impl TrainConfig {
         TrainConfig::parse(&text)
     }
 
-    fn validate(&self) -> Result<(), TrainError> {
+    /// Checks the values that parsing alone cannot.
+    pub fn validate(&self) -> Result<(), TrainError> {
         let bad = |m: &str| Err(TrainError::Config(m.to_owned()));
         let s = self.data.split;
         if s.iter().any(|x| !(0.0..=1.0).contains(x)) || (s.iter().sum::<f64>() - 1.0).abs() > 1e-6
@@ -147,6 +228,38 @@ impl TrainConfig {
             {
                 return bad("dropout rates must be in [0, 0.95)");
             }
+        }
+        if self
+            .data
+            .files
+            .iter()
+            .any(|f| !(f.weight > 0.0 && f.weight.is_finite()))
+        {
+            return bad("data.files weights must be positive");
+        }
+        if let Some(l) = &self.linear {
+            l.validate()
+                .map_err(|e| TrainError::Config(e.to_string()))?;
+        }
+        if let Some(e) = self
+            .loao
+            .engines
+            .iter()
+            .find(|e| !["linear", "model"].contains(&e.as_str()))
+        {
+            return Err(TrainError::Config(format!(
+                "loao.engines: unknown engine `{e}` (linear|model)"
+            )));
+        }
+        if self.loao.engines.iter().any(|e| e == "linear") && self.linear.is_none() {
+            return bad("loao.engines has `linear` but there is no [linear] section");
+        }
+        let l = &self.loao;
+        if !(0.0..1.0).contains(&l.review_fpr)
+            || !(0.0..1.0).contains(&l.fake_fpr)
+            || l.fake_fpr > l.review_fpr
+        {
+            return bad("loao FPRs must be in [0, 1) with fake_fpr <= review_fpr");
         }
         let c = &self.calibration;
         if !(0.0..1.0).contains(&c.review_fpr)

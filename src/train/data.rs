@@ -6,7 +6,7 @@ use std::path::Path;
 use crate::meta::Meta;
 use crate::profile::{self, Entry, Label, Profile};
 
-use super::config::DataConfig;
+use super::config::{DataConfig, FileSource};
 use super::TrainError;
 
 /// Which split a record belongs to.
@@ -40,6 +40,15 @@ pub struct Sample {
     pub group: String,
     pub language: Option<String>,
     pub part: Part,
+    /// Weight in the losses (before class balancing).
+    pub weight: f32,
+    /// The author file a record comes from (`author = true` in the config), held out in turn
+    /// by the leave-one-author-out evaluation.
+    pub author: Option<String>,
+    /// The invitation-only shape of a hand-written record (`shape` in its meta), when given.
+    pub invitation: bool,
+    /// A training copy made by [`super::augment`]: trained on, never evaluated.
+    pub augmented: bool,
 }
 
 fn note(msg: &str) {
@@ -57,47 +66,75 @@ fn from_pairs(records: Vec<(Profile, Meta)>, source: &str, out: &mut Vec<Sample>
             language: meta.language,
             profile,
             part: Part::Train,
+            weight: 1.0,
+            author: None,
+            invitation: false,
+            augmented: false,
         });
     }
 }
 
-fn load_file(path: &Path, meta: Option<&Path>, out: &mut Vec<Sample>) -> Result<(), TrainError> {
+/// A text field of a meta object, if present.
+fn meta_str(m: &serde_json::Map<String, serde_json::Value>, key: &str) -> Option<String> {
+    match m.get(key)? {
+        serde_json::Value::String(s) => Some(s.clone()),
+        serde_json::Value::Null => None,
+        other => Some(other.to_string()),
+    }
+}
+
+fn load_file(f: &FileSource, out: &mut Vec<Sample>) -> Result<(), TrainError> {
+    let path = Path::new(&f.path);
     let io = |e: String| TrainError::Io {
         path: path.display().to_string(),
         reason: e,
     };
     let loaded = profile::open(path).map_err(|e| io(e.to_string()))?;
-    let metas = match meta {
-        Some(m) => crate::meta::load(m).map_err(|e| TrainError::Data(e.to_string()))?,
+    let metas = match &f.meta {
+        Some(m) => {
+            crate::meta::load_objects(Path::new(m)).map_err(|e| TrainError::Data(e.to_string()))?
+        }
         None => Vec::new(),
     };
-    let by_id: std::collections::HashMap<&str, &Meta> =
-        metas.iter().map(|m| (m.id.as_str(), m)).collect();
-    let name = path
+    let by_id: std::collections::HashMap<String, &serde_json::Map<String, serde_json::Value>> =
+        metas
+            .iter()
+            .filter_map(|m| Some((meta_str(m, "id")?, m)))
+            .collect();
+    let stem = path
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let source = format!("file:{name}");
-    let mut records = Vec::new();
-    let mut unlabelled = 0usize;
+    let source = f.name.clone().unwrap_or_else(|| format!("file:{stem}"));
+    let key = f.group_key.as_deref().unwrap_or("group");
+    let (mut unlabelled, mut without_meta) = (0usize, 0usize);
     for entry in loaded {
-        if let Entry::Profile { profile, .. } = entry.map_err(|e| io(e.to_string()))? {
-            if profile.label.is_none() {
-                unlabelled += 1;
-                continue;
-            }
-            let meta = by_id
-                .get(profile.id.as_str())
-                .map(|m| (*m).clone())
-                .unwrap_or(Meta {
-                    id: profile.id.clone(),
-                    family: name.clone(),
-                    group: profile.id.clone(),
-                    difficulty: None,
-                    language: None,
-                });
-            records.push((profile, meta));
-        }
+        let Entry::Profile { profile, .. } = entry.map_err(|e| io(e.to_string()))? else {
+            continue;
+        };
+        let Some(label) = profile.label else {
+            unlabelled += 1;
+            continue;
+        };
+        let meta = by_id.get(&profile.id);
+        without_meta += usize::from(meta.is_none() && !metas.is_empty());
+        let field = |k: &str| meta.and_then(|m| meta_str(m, k));
+        out.push(Sample {
+            fake: label == Label::Fake,
+            family: field("family").unwrap_or_else(|| source.clone()),
+            group: format!(
+                "{source}/{}",
+                field(key).unwrap_or_else(|| profile.id.clone())
+            ),
+            language: field("language"),
+            invitation: field("shape").as_deref() == Some("invitation"),
+            source: source.clone(),
+            part: Part::Train,
+            weight: f.weight,
+            author: f.author.then(|| source.clone()),
+            augmented: false,
+            profile,
+        });
     }
     if unlabelled > 0 {
         note(&format!(
@@ -105,7 +142,12 @@ fn load_file(path: &Path, meta: Option<&Path>, out: &mut Vec<Sample>) -> Result<
             path.display()
         ));
     }
-    from_pairs(records, &source, out);
+    if without_meta > 0 {
+        note(&format!(
+            "{}: {without_meta} profiles have no meta line (each is its own group)",
+            path.display()
+        ));
+    }
     Ok(())
 }
 
@@ -130,11 +172,7 @@ pub fn load(cfg: &DataConfig, seed: u64) -> Result<Vec<Sample>, TrainError> {
         }
     }
     for f in &cfg.files {
-        load_file(
-            Path::new(&f.path),
-            f.meta.as_deref().map(Path::new),
-            &mut out,
-        )?;
+        load_file(f, &mut out)?;
     }
     if out.is_empty() {
         return Err(TrainError::Data("no labelled training data".into()));

@@ -9,6 +9,7 @@ use crate::eval::metrics::{brier, expected_calibration_error, Confusion, Ranked}
 use crate::score::Thresholds;
 
 use super::data::{Part, Sample};
+use super::loao::EngineLoao;
 
 /// Rounds for stable, readable JSON.
 fn r4(x: f64) -> f64 {
@@ -53,6 +54,8 @@ pub struct SubsetFigures {
     pub model: EngineFigures,
     pub rules: EngineFigures,
     pub hybrid: EngineFigures,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub linear: Option<EngineFigures>,
 }
 
 /// Per-family figures of one split (a family is one class, so no AUC).
@@ -76,12 +79,14 @@ pub struct Scored<'a> {
     pub model_t: Thresholds,
     pub rules_t: Thresholds,
     pub hybrid_t: Thresholds,
+    /// The linear engine's scores and thresholds, when trained.
+    pub linear: Option<(Vec<f32>, Thresholds)>,
 }
 
 impl Scored<'_> {
     fn subset(&self, keep: impl Fn(&Sample) -> bool) -> Option<SubsetFigures> {
         let idx: Vec<usize> = (0..self.samples.len())
-            .filter(|&i| keep(&self.samples[i]))
+            .filter(|&i| !self.samples[i].augmented && keep(&self.samples[i]))
             .collect();
         if idx.is_empty() {
             return None;
@@ -95,6 +100,10 @@ impl Scored<'_> {
             model: EngineFigures::new(&m, &labels, self.model_t),
             rules: EngineFigures::new(&r, &labels, self.rules_t),
             hybrid: EngineFigures::new(&h, &labels, self.hybrid_t),
+            linear: self
+                .linear
+                .as_ref()
+                .map(|(v, t)| EngineFigures::new(&pick(v), &labels, *t)),
         })
     }
 
@@ -128,7 +137,7 @@ impl Scored<'_> {
     pub fn families(&self, part: Part) -> BTreeMap<String, FamilyFigures> {
         let mut acc: BTreeMap<String, (usize, bool, f64, [usize; 3])> = BTreeMap::new();
         for (i, s) in self.samples.iter().enumerate() {
-            if s.part != part || s.source != "synthetic" {
+            if s.part != part || s.source != "synthetic" || s.augmented {
                 continue;
             }
             let e = acc
@@ -163,11 +172,54 @@ fn fmt_opt(x: Option<f64>) -> String {
     x.map_or("-".to_owned(), |v| format!("{v:.3}"))
 }
 
+/// The leave-one-author-out table of the card: the headline figures.
+fn loao_section(loao: &BTreeMap<String, EngineLoao>) -> String {
+    let Some(first) = loao.values().next() else {
+        return String::new();
+    };
+    let mut s = String::from(
+        "## Leave-one-author-out (the headline figures)\n\n\
+Each hand-written author set scored by engines trained without it (ROC-AUC, 95 % bootstrap \
+interval). Verdict figures are nested: calibration and thresholds chosen on the other authors' \
+out-of-fold scores, applied to the held-out author.\n\n| engine |",
+    );
+    for (a, _) in &first.authors {
+        s.push_str(&format!(" {a} |"));
+    }
+    s.push_str(" mean | pooled [95 % CI] | genuine flagged | fakes caught | invitation fakes cleared | genuine insufficient | ECE |\n|---|");
+    s.push_str(&"---:|".repeat(first.authors.len() + 7));
+    s.push('\n');
+    for (engine, l) in loao {
+        s.push_str(&format!("| {engine} |"));
+        for (_, r) in &l.authors {
+            s.push_str(&format!(" {} |", fmt_opt(r.roc_auc)));
+        }
+        let ci = l
+            .pooled
+            .roc_auc_ci
+            .map_or(String::new(), |i| format!(" [{:.3}, {:.3}]", i.low, i.high));
+        let v = &l.verdicts;
+        s.push_str(&format!(
+            " {} | {}{ci} | {:.1} % | {:.1} % | {:.1} % | {:.1} % | {:.3} |\n",
+            fmt_opt(l.mean_roc_auc),
+            fmt_opt(l.pooled.roc_auc),
+            100.0 * v.genuine_flagged,
+            100.0 * v.fakes_caught,
+            100.0 * v.invitation_fakes_cleared,
+            100.0 * v.genuine_insufficient,
+            v.ece
+        ));
+    }
+    s.push('\n');
+    s
+}
+
 /// The model card, from the run's metrics.
 pub fn model_card(
     metrics: &serde_json::Value,
     splits: &BTreeMap<String, BTreeMap<String, SubsetFigures>>,
     families: &BTreeMap<String, FamilyFigures>,
+    loao: &BTreeMap<String, EngineLoao>,
 ) -> String {
     let mut s = String::new();
     s.push_str("# linkscreen default model\n\n");
@@ -196,15 +248,16 @@ public sets are different platforms (job ads, Twitter, Instagram): they teach re
 and account statistics, not espionage profiles. Splits are group-aware (template, source entity, \
 near-duplicate cluster).\n\n",
     );
+    s.push_str(&loao_section(loao));
     s.push_str("## Metrics (model vs rule engine vs hybrid, same records)\n\n");
-    s.push_str("| split | data set | n | fakes | model ROC-AUC | model PR-AUC | model recall@1%FPR | rules ROC-AUC | rules PR-AUC | hybrid ROC-AUC | hybrid PR-AUC |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
+    s.push_str("| split | data set | n | fakes | model ROC-AUC | model PR-AUC | model recall@1%FPR | rules ROC-AUC | rules PR-AUC | hybrid ROC-AUC | hybrid PR-AUC | linear ROC-AUC |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (part, m) in splits {
         if part == "train" {
             continue;
         }
         for (name, f) in m {
             s.push_str(&format!(
-                "| {part} | {name} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
+                "| {part} | {name} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
                 f.n,
                 f.fakes,
                 fmt_opt(f.model.roc_auc),
@@ -214,6 +267,7 @@ near-duplicate cluster).\n\n",
                 fmt_opt(f.rules.pr_auc),
                 fmt_opt(f.hybrid.roc_auc),
                 fmt_opt(f.hybrid.pr_auc),
+                fmt_opt(f.linear.as_ref().and_then(|l| l.roc_auc)),
             ));
         }
     }

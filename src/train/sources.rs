@@ -47,9 +47,14 @@ pub fn public(name: &str, dir: &Path) -> Result<Vec<(Profile, Meta)>, TrainError
 /// let a source's large clusters push most of another source into one split). Near-duplicates
 /// are therefore only kept together within a source: the built-in sources are different
 /// platforms or a generator, but extra labelled files that may share texts with each other
-/// should be merged into one file before training.
+/// should be merged into one file before training. Records of author files stay in training.
 pub fn split(samples: &mut [Sample], ratios: [f64; 3], seed: u64) {
-    let mut sources: Vec<String> = samples.iter().map(|s| s.source.clone()).collect();
+    // Author files are never split: the leave-one-author-out evaluation holds each out whole.
+    let mut sources: Vec<String> = samples
+        .iter()
+        .filter(|s| s.author.is_none())
+        .map(|s| s.source.clone())
+        .collect();
     sources.sort();
     sources.dedup();
     for source in sources {

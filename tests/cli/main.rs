@@ -3,6 +3,7 @@
 
 mod data;
 mod eval;
+mod linear;
 mod model;
 mod reliability;
 mod score;

@@ -47,6 +47,8 @@ fn smoke_training_is_reproducible_and_loadable() {
         "metrics.json",
         "model.safetensors",
         "tokenizer.json",
+        "linear.json",
+        "linear.safetensors",
         "manifest.json",
     ] {
         let (x, y) = (
@@ -59,6 +61,25 @@ fn smoke_training_is_reproducible_and_loadable() {
         serde_json::from_slice(&std::fs::read(a.join("metrics.json")).unwrap()).unwrap();
     assert!(metrics["splits"]["test"]["all"]["model"]["roc_auc"].is_number());
     assert!(metrics["splits"]["test"]["all"]["rules"]["roc_auc"].is_number());
+    assert!(metrics["splits"]["test"]["all"]["linear"]["roc_auc"].is_number());
+    let loao = &metrics["leave_one_author_out"];
+    for engine in ["linear", "rules", "linear+rules"] {
+        let authors = loao[engine]["authors"].as_array().unwrap();
+        assert_eq!(authors.len(), 2, "{engine}: {loao}");
+        assert!(loao[engine]["pooled"]["roc_auc"].is_number(), "{engine}");
+    }
+    let card = std::fs::read_to_string(a.join("MODEL_CARD.md")).unwrap();
+    assert!(card.contains("Leave-one-author-out"), "{card}");
+    let run = linkscreen(&[
+        "score",
+        EXAMPLES,
+        "--model",
+        path_str(&a),
+        "--engine",
+        "linear",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(records(&run.stdout).len(), 20);
     let run = linkscreen(&["score", EXAMPLES, "--model", path_str(&a)]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(records(&run.stdout).len(), 20);

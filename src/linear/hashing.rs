@@ -1,0 +1,146 @@
+//! Hashed word n-grams of a profile's normalised sections: the text half of the linear engine.
+//!
+//! Every section text comes from [`crate::model::text::TextEncoder::section_texts`], so the
+//! linear engine reads exactly what the neural model reads (normalised, no name, no username).
+//! Words are runs of letters and digits; each word and each pair of neighbouring words is hashed
+//! (FNV-1a, 64 bit) into `buckets` slots, once without and once with its section, so "salary" in
+//! a message and "salary" in a job title can weigh differently. Optional character n-grams of
+//! each word (fastText-style, with `<` and `>` marking its ends) give unseen spellings and
+//! inflections a share of what their known relatives learned.
+
+use serde::{Deserialize, Serialize};
+
+/// How text becomes hashed features. Stored in `linear.json`; a change needs a new model.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HashingConfig {
+    /// Number of hash slots.
+    pub buckets: usize,
+    /// Also hash every word and word pair together with its section.
+    pub section_tags: bool,
+    /// Character n-gram lengths of each word (`[0, 0]` for none), e.g. `[3, 5]`.
+    pub char_ngrams: [usize; 2],
+    /// Words read per section; longer sections are cut (bounds the work per profile).
+    pub max_words: usize,
+}
+
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
+
+fn fnv(seed: u8, parts: &[&[u8]]) -> u64 {
+    let mut h = FNV_OFFSET ^ u64::from(seed);
+    h = h.wrapping_mul(FNV_PRIME);
+    for (i, p) in parts.iter().enumerate() {
+        if i > 0 {
+            // A separator byte that never occurs inside a word keeps ("ab","c") apart from ("a","bc").
+            h ^= 0x1f;
+            h = h.wrapping_mul(FNV_PRIME);
+        }
+        for &b in *p {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(FNV_PRIME);
+        }
+    }
+    h
+}
+
+/// The words of a normalised text: maximal runs of alphanumeric characters.
+pub fn words(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+}
+
+impl HashingConfig {
+    fn slot(&self, h: u64) -> u32 {
+        (h % self.buckets as u64) as u32
+    }
+
+    /// Calls `f(slot, n_words, first_word_index)` for every hashed feature of one section:
+    /// unigrams and bigrams (with `n_words` 1 and 2), section-tagged copies, character n-grams
+    /// (with `n_words` 0). Deterministic and allocation-free apart from the word list.
+    pub fn grams(&self, section: usize, text: &str, mut f: impl FnMut(u32, u8, usize)) {
+        let ws: Vec<&str> = words(text).take(self.max_words).collect();
+        let tag = [section as u8];
+        for (i, w) in ws.iter().enumerate() {
+            f(self.slot(fnv(1, &[w.as_bytes()])), 1, i);
+            if self.section_tags {
+                f(self.slot(fnv(3, &[&tag, w.as_bytes()])), 1, i);
+            }
+            if i > 0 {
+                let pair = [ws[i - 1].as_bytes(), w.as_bytes()];
+                f(self.slot(fnv(2, &pair)), 2, i - 1);
+                if self.section_tags {
+                    f(self.slot(fnv(4, &[&tag, pair[0], pair[1]])), 2, i - 1);
+                }
+            }
+            let [lo, hi] = self.char_ngrams;
+            if lo > 0 && hi >= lo {
+                let marked: Vec<char> = std::iter::once('<')
+                    .chain(w.chars())
+                    .chain(std::iter::once('>'))
+                    .collect();
+                let mut buf = String::new();
+                for n in lo..=hi {
+                    for win in marked.windows(n) {
+                        buf.clear();
+                        buf.extend(win);
+                        f(self.slot(fnv(5, &[buf.as_bytes()])), 0, i);
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cfg(section_tags: bool, char_ngrams: [usize; 2]) -> HashingConfig {
+        HashingConfig {
+            buckets: 1 << 20,
+            section_tags,
+            char_ngrams,
+            max_words: 100,
+        }
+    }
+
+    fn collect(c: &HashingConfig, section: usize, text: &str) -> Vec<(u32, u8, usize)> {
+        let mut v = Vec::new();
+        c.grams(section, text, |s, n, i| v.push((s, n, i)));
+        v
+    }
+
+    #[test]
+    fn unigrams_and_bigrams_in_order() {
+        let g = collect(&cfg(false, [0, 0]), 0, "paid reports, paid");
+        // paid, reports, (paid reports), paid, (reports paid)
+        assert_eq!(g.len(), 5);
+        assert_eq!(g[0].0, g[3].0, "the same word hashes to the same slot");
+        assert_eq!((g[2].1, g[2].2), (2, 0));
+        assert_ne!(g[2].0, g[4].0, "word order matters in bigrams");
+    }
+
+    #[test]
+    fn section_tags_separate_sections_but_keep_the_shared_slot() {
+        let c = cfg(true, [0, 0]);
+        let a = collect(&c, 0, "salary");
+        let b = collect(&c, 5, "salary");
+        assert_eq!(a[0].0, b[0].0);
+        assert_ne!(a[1].0, b[1].0);
+    }
+
+    #[test]
+    fn char_ngrams_cover_word_edges() {
+        let g = collect(&cfg(false, [3, 3]), 0, "abc");
+        // "abc" plus the 3-grams of "<abc>": <ab, abc, bc>
+        assert_eq!(g.iter().filter(|x| x.1 == 0).count(), 3);
+    }
+
+    #[test]
+    fn max_words_bounds_the_work() {
+        let mut c = cfg(false, [0, 0]);
+        c.max_words = 2;
+        assert_eq!(collect(&c, 0, "a b c d e").len(), 3);
+    }
+}

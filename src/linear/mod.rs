@@ -1,0 +1,425 @@
+//! The linear engine: hashed word n-gram TF-IDF of each section plus the numeric features,
+//! weighed by one logistic regression. It is the strong, transparent baseline every other
+//! engine is measured against, and its contributions are exact: a profile's logit is the bias
+//! plus one term per section and per feature group, and each section's term is the sum of the
+//! terms of its words and word pairs.
+//!
+//! Counts an adversary can raise (connections, jobs, text length, career span) carry weights
+//! that can only add suspicion, and their "not given" indicators can only remove it, so adding
+//! or inflating them never lowers a score; see [`feature_sign`].
+
+pub mod fit;
+pub mod hashing;
+mod reasons;
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::text::sections_and_features;
+use crate::model::{ArtifactFiles, SECTIONS};
+use crate::profile::Profile;
+use crate::rules::RuleSet;
+use crate::score::{Assessment, EngineKind, ScoreError, Scorer, Thresholds};
+
+pub use fit::{fit, LinearParams};
+pub use hashing::HashingConfig;
+
+/// The engine's parameters and settings in a model artifact.
+pub const LINEAR_JSON: &str = "linear.json";
+/// The engine's text weights and inverse document frequencies in a model artifact.
+pub const LINEAR_WEIGHTS: &str = "linear.safetensors";
+/// Version of `linear.json`; another version is refused.
+pub const LINEAR_FORMAT_VERSION: u32 = 1;
+
+/// Errors building or loading the linear engine.
+#[derive(Debug, thiserror::Error)]
+pub enum LinearError {
+    #[error("model file {file}: {reason}")]
+    File { file: String, reason: String },
+    #[error("the model artifact has no linear engine ({LINEAR_JSON} is not in its manifest)")]
+    Absent,
+    #[error("training data: {0}")]
+    Data(String),
+}
+
+/// How the model may use a numeric feature.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Sign {
+    /// Any weight.
+    Free,
+    /// A weight >= 0: more of it may only add suspicion.
+    Raises,
+    /// A weight <= 0: more of it may only remove suspicion.
+    Lowers,
+}
+
+/// Whether and how the linear engine reads a feature of [`crate::features::names`]: `None`
+/// leaves it out. Counts and lengths an adversary sets freely (connections, followers, posts,
+/// jobs, text length, career statistics) may only raise the score, and their missing indicators
+/// may only lower it, so stating or inflating them never clears a profile. Account age and
+/// mutual connections, which the platform sets, may only lower it: a younger account or fewer
+/// shared contacts never reads as more genuine. Ratios of two adversary-set counts have no
+/// known direction and are left out.
+pub fn feature_sign(name: &str) -> Option<Sign> {
+    const RAISES: [&str; 16] = [
+        "log_connections",
+        "log_followers",
+        "log_following",
+        "log_posts",
+        "log_endorsements",
+        "log_recommendations",
+        "log_experience_count",
+        "log_education_count",
+        "log_skills_count",
+        "log_inbound_messages",
+        "log_outbound_messages",
+        "log_chars_headline",
+        "log_chars_about",
+        "log_chars_messages",
+        "rule_warning_hits",
+        "rule_warning_weight",
+    ];
+    if name.starts_with("rule:") {
+        return Some(Sign::Free);
+    }
+    if name.starts_with("ratio_") || name.starts_with("missing_ratio_") {
+        return None;
+    }
+    if name == "log_account_age_days" || name == "log_mutual_connections" {
+        return Some(Sign::Lowers);
+    }
+    if RAISES.contains(&name) || crate::features::TENURE_FEATURES.contains(&name) {
+        return Some(Sign::Raises);
+    }
+    if let Some(base) = name.strip_prefix("missing_") {
+        let raised = RAISES.contains(&format!("log_{base}").as_str()) || base == "tenure";
+        return Some(if raised { Sign::Lowers } else { Sign::Free });
+    }
+    Some(Sign::Free)
+}
+
+/// The names of the values in [`RawDoc::features`]: the model's features, then one indicator
+/// per rule the model may read.
+pub fn feature_names(rules: Option<&RuleSet>) -> Vec<String> {
+    let mut names = crate::features::names(rules.is_some());
+    if let Some(r) = rules {
+        names.extend(crate::model::text::rule_indicator_names(r));
+    }
+    names
+}
+
+/// Platt scaling of the logit: `p = sigmoid(a * logit + b)`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Platt {
+    pub a: f32,
+    pub b: f32,
+}
+
+impl Platt {
+    pub const IDENTITY: Platt = Platt { a: 1.0, b: 0.0 };
+
+    pub fn apply(&self, logit: f32) -> f32 {
+        1.0 / (1.0 + (-(self.a * logit + self.b)).exp())
+    }
+
+    /// Platt's fit: the `a`, `b` minimising the log-loss of smoothed targets
+    /// (`(n1 + 1) / (n1 + 2)` for fakes, `1 / (n0 + 2)` for genuine), by Newton's method.
+    pub fn fit(logits: &[f32], labels: &[bool]) -> Platt {
+        let n1 = labels.iter().filter(|&&y| y).count() as f64;
+        let n0 = labels.len() as f64 - n1;
+        if n1 == 0.0 || n0 == 0.0 {
+            return Platt::IDENTITY;
+        }
+        let (hi, lo) = ((n1 + 1.0) / (n1 + 2.0), 1.0 / (n0 + 2.0));
+        let (mut a, mut b) = (1.0f64, 0.0f64);
+        for _ in 0..100 {
+            let (mut ga, mut gb, mut haa, mut hab, mut hbb) = (0.0, 0.0, 1e-9, 0.0, 1e-9);
+            for (&z, &y) in logits.iter().zip(labels) {
+                let z = z as f64;
+                let p = 1.0 / (1.0 + (-(a * z + b)).exp());
+                let d = p - if y { hi } else { lo };
+                let w = (p * (1.0 - p)).max(1e-12);
+                ga += d * z;
+                gb += d;
+                haa += w * z * z;
+                hab += w * z;
+                hbb += w;
+            }
+            let det = haa * hbb - hab * hab;
+            if det.abs() < 1e-18 {
+                break;
+            }
+            let da = (hbb * ga - hab * gb) / det;
+            let db = (haa * gb - hab * ga) / det;
+            a -= da;
+            b -= db;
+            if da.abs() + db.abs() < 1e-9 {
+                break;
+            }
+        }
+        if a.is_finite() && b.is_finite() {
+            Platt {
+                a: a as f32,
+                b: b as f32,
+            }
+        } else {
+            Platt::IDENTITY
+        }
+    }
+}
+
+/// `linear.json`: everything but the text weights.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LinearSpec {
+    pub format_version: u32,
+    pub hashing: HashingConfig,
+    /// Whether the shipped rules' summary is among the features.
+    pub rule_features: bool,
+    /// The features read, by name, with their scale (value / scale), sign and weight.
+    pub features: Vec<String>,
+    pub scale: Vec<f32>,
+    pub signs: Vec<Sign>,
+    pub feature_weights: Vec<f32>,
+    pub bias: f32,
+    /// Turns the logit into the stated probability (fitted out of fold, see training).
+    pub calibration: Platt,
+    pub thresholds: Thresholds,
+}
+
+/// One profile's term counts per section: sorted `(slot, count)` pairs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RawDoc {
+    pub sections: Vec<Vec<(u32, f32)>>,
+    /// The values named by [`feature_names`].
+    pub features: Vec<f32>,
+}
+
+/// Term counts of one section's text.
+fn term_counts(h: &HashingConfig, section: usize, text: &str) -> Vec<(u32, f32)> {
+    let mut slots = Vec::new();
+    h.grams(section, text, |s, _, _| slots.push(s));
+    slots.sort_unstable();
+    let mut out: Vec<(u32, f32)> = Vec::with_capacity(slots.len());
+    for s in slots {
+        match out.last_mut() {
+            Some((last, c)) if *last == s => *c += 1.0,
+            _ => out.push((s, 1.0)),
+        }
+    }
+    out
+}
+
+/// The inputs of a profile for the linear engine.
+pub fn raw_doc(h: &HashingConfig, rules: Option<&RuleSet>, p: &Profile) -> (RawDoc, Vec<String>) {
+    let (texts, features) = sections_and_features(p, rules);
+    let sections = texts
+        .iter()
+        .enumerate()
+        .map(|(i, t)| term_counts(h, i, t))
+        .collect();
+    (RawDoc { sections, features }, texts)
+}
+
+/// Sublinear TF-IDF of each section, L2-normalised per section, so text added to one section
+/// (a padded career) cannot dilute the words of another (the message).
+pub fn tfidf(sections: &[Vec<(u32, f32)>], idf: &[f32]) -> Vec<Vec<(u32, f32)>> {
+    sections
+        .iter()
+        .map(|sec| {
+            let mut v: Vec<(u32, f32)> = sec
+                .iter()
+                .map(|&(s, c)| (s, (1.0 + c.ln()) * idf[s as usize]))
+                .collect();
+            let norm = v.iter().map(|(_, x)| x * x).sum::<f32>().sqrt();
+            if norm > 0.0 {
+                v.iter_mut().for_each(|(_, x)| *x /= norm);
+            }
+            v
+        })
+        .collect()
+}
+
+/// The linear engine.
+#[derive(Debug)]
+pub struct LinearModel {
+    spec: LinearSpec,
+    idf: Vec<f32>,
+    weights: Vec<f32>,
+    /// Positions of `spec.features` in the full feature vector.
+    feature_index: Vec<usize>,
+    rules: Option<RuleSet>,
+}
+
+/// A scored profile with its exact decomposition.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Terms {
+    pub logit: f32,
+    /// Per section: the sum of its terms.
+    pub sections: Vec<f32>,
+    /// Per selected feature: weight times scaled value.
+    pub features: Vec<f32>,
+}
+
+impl LinearModel {
+    /// Assembles an engine, checking that its parts fit together.
+    pub fn new(spec: LinearSpec, idf: Vec<f32>, weights: Vec<f32>) -> Result<Self, LinearError> {
+        let bad = |file: &str, reason: String| LinearError::File {
+            file: file.to_owned(),
+            reason,
+        };
+        if spec.format_version != LINEAR_FORMAT_VERSION {
+            return Err(bad(
+                LINEAR_JSON,
+                format!(
+                    "format_version {} is not supported (expected {LINEAR_FORMAT_VERSION})",
+                    spec.format_version
+                ),
+            ));
+        }
+        let rules = spec.rule_features.then(RuleSet::default_rules);
+        let names = feature_names(rules.as_ref());
+        let feature_index = spec
+            .features
+            .iter()
+            .map(|f| names.iter().position(|n| n == f))
+            .collect::<Option<Vec<usize>>>()
+            .ok_or_else(|| bad(LINEAR_JSON, "a feature this build does not compute".into()))?;
+        let n = spec.features.len();
+        if spec.scale.len() != n || spec.signs.len() != n || spec.feature_weights.len() != n {
+            return Err(bad(LINEAR_JSON, "feature lists differ in length".into()));
+        }
+        let b = spec.hashing.buckets;
+        if b == 0 || idf.len() != b || weights.len() != b {
+            return Err(bad(
+                LINEAR_WEIGHTS,
+                format!("expected {b} idf values and weights"),
+            ));
+        }
+        Ok(LinearModel {
+            spec,
+            idf,
+            weights,
+            feature_index,
+            rules,
+        })
+    }
+
+    pub fn spec(&self) -> &LinearSpec {
+        &self.spec
+    }
+
+    /// The same engine with another calibration and thresholds.
+    pub fn with_calibration(mut self, calibration: Platt, thresholds: Thresholds) -> Self {
+        self.spec.calibration = calibration;
+        self.spec.thresholds = thresholds;
+        self
+    }
+
+    /// The inputs of a profile, as this engine reads them.
+    pub fn raw_doc(&self, p: &Profile) -> (RawDoc, Vec<String>) {
+        raw_doc(&self.spec.hashing, self.rules.as_ref(), p)
+    }
+
+    /// The exact decomposition of a document's logit.
+    pub fn terms(&self, d: &RawDoc) -> Terms {
+        let sections: Vec<f32> = tfidf(&d.sections, &self.idf)
+            .iter()
+            .map(|sec| sec.iter().map(|&(s, x)| self.weights[s as usize] * x).sum())
+            .collect();
+        let features: Vec<f32> = (0..self.spec.features.len())
+            .map(|j| {
+                let x = d.features[self.feature_index[j]] / self.spec.scale[j];
+                self.spec.feature_weights[j] * x
+            })
+            .collect();
+        let logit = self.spec.bias + sections.iter().sum::<f32>() + features.iter().sum::<f32>();
+        Terms {
+            logit,
+            sections,
+            features,
+        }
+    }
+
+    /// The uncalibrated logit of a profile.
+    pub fn logit(&self, p: &Profile) -> f32 {
+        self.terms(&self.raw_doc(p).0).logit
+    }
+
+    /// The stated probability for a logit.
+    pub fn calibrate(&self, logit: f32) -> f32 {
+        self.spec.calibration.apply(logit)
+    }
+
+    /// The artifact files of this engine.
+    pub fn to_files(&self) -> ArtifactFiles {
+        let mut files = ArtifactFiles::new();
+        let mut json = serde_json::to_vec_pretty(&self.spec).expect("linear.json serialises");
+        json.push(b'\n');
+        files.insert(LINEAR_JSON.into(), json);
+        let b = self.spec.hashing.buckets;
+        let bytes = crate::model::safetensors_bytes(&[
+            ("idf", &self.idf, &[b]),
+            ("weights", &self.weights, &[b]),
+        ]);
+        files.insert(LINEAR_WEIGHTS.into(), bytes);
+        files
+    }
+
+    /// The engine stored in a verified artifact (see [`crate::model::Classifier::from_files`]).
+    pub fn from_files(files: &ArtifactFiles) -> Result<LinearModel, LinearError> {
+        let bad = |file: &str, reason: String| LinearError::File {
+            file: file.to_owned(),
+            reason,
+        };
+        let json = files.get(LINEAR_JSON).ok_or(LinearError::Absent)?;
+        let spec: LinearSpec =
+            serde_json::from_slice(json).map_err(|e| bad(LINEAR_JSON, e.to_string()))?;
+        let raw = files
+            .get(LINEAR_WEIGHTS)
+            .ok_or_else(|| bad(LINEAR_WEIGHTS, "missing".into()))?;
+        let tensors = candle_core::safetensors::load_buffer(raw, &candle_core::Device::Cpu)
+            .map_err(|e| bad(LINEAR_WEIGHTS, e.to_string()))?;
+        let get = |name: &str| -> Result<Vec<f32>, LinearError> {
+            tensors
+                .get(name)
+                .ok_or_else(|| bad(LINEAR_WEIGHTS, format!("tensor {name} missing")))?
+                .to_vec1::<f32>()
+                .map_err(|e| bad(LINEAR_WEIGHTS, format!("tensor {name}: {e}")))
+        };
+        LinearModel::new(spec, get("idf")?, get("weights")?)
+    }
+}
+
+impl Scorer for LinearModel {
+    fn kind(&self) -> EngineKind {
+        EngineKind::Linear
+    }
+
+    fn thresholds(&self) -> Thresholds {
+        self.spec.thresholds
+    }
+
+    fn score_batch(&self, profiles: &[Profile]) -> Result<Vec<Assessment>, ScoreError> {
+        use tokenizers::utils::parallelism::MaybeParallelRefIterator;
+        Ok(profiles
+            .maybe_par_iter()
+            .map(|p| {
+                let (doc, texts) = self.raw_doc(p);
+                let t = self.terms(&doc);
+                Assessment {
+                    score: self.calibrate(t.logit),
+                    reasons: reasons::top(self, p, (&doc, &texts), &t, crate::model::TOP_REASONS),
+                }
+            })
+            .collect())
+    }
+}
+
+/// Section names in the order of [`RawDoc::sections`].
+pub fn section_name(i: usize) -> &'static str {
+    SECTIONS[i]
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,127 @@
+use super::*;
+use crate::profile::{Direction, Message, Position, Profile};
+
+fn params() -> LinearParams {
+    LinearParams {
+        hashing: HashingConfig {
+            buckets: 1 << 12,
+            section_tags: true,
+            char_ngrams: [0, 0],
+            max_words: 200,
+        },
+        rule_features: false,
+        epochs: 30,
+        batch: 8,
+        lr: 0.05,
+        l2: 1e-5,
+    }
+}
+
+fn profile(id: usize, fake: bool) -> Profile {
+    let note = if fake {
+        "we pay well for short confidential reports, let us continue on whatsapp"
+    } else {
+        "great talk at the workshop yesterday, happy to stay in touch about the standard"
+    };
+    Profile {
+        id: format!("p{id}"),
+        headline: Some("Engineer".into()),
+        connections: Some(if fake { 40 } else { 300 } + id as u64),
+        account_age_days: Some(if fake { 60 } else { 2000 }),
+        messages: Some(vec![Message {
+            direction: Direction::Inbound,
+            text: format!("{note} (ref {id})"),
+        }]),
+        ..Profile::default()
+    }
+}
+
+fn fitted() -> (LinearModel, Vec<Profile>) {
+    let profiles: Vec<Profile> = (0..40).map(|i| profile(i, i % 2 == 0)).collect();
+    let h = params().hashing;
+    let docs: Vec<RawDoc> = profiles.iter().map(|p| raw_doc(&h, None, p).0).collect();
+    let refs: Vec<&RawDoc> = docs.iter().collect();
+    let labels: Vec<bool> = (0..40).map(|i| i % 2 == 0).collect();
+    let m = fit(&params(), &refs, &labels, &[1.0; 40], 7).unwrap();
+    (m, profiles)
+}
+
+#[test]
+fn separates_what_it_was_trained_on_and_is_deterministic() {
+    let (m, profiles) = fitted();
+    for (i, p) in profiles.iter().enumerate() {
+        let s = m.calibrate(m.logit(p));
+        assert_eq!(s > 0.5, i % 2 == 0, "profile {i} scored {s}");
+    }
+    let (again, _) = fitted();
+    assert_eq!(m.to_files(), again.to_files());
+}
+
+#[test]
+fn terms_add_up_to_the_logit() {
+    let (m, profiles) = fitted();
+    let d = m.raw_doc(&profiles[3]).0;
+    let t = m.terms(&d);
+    let sum = m.spec().bias + t.sections.iter().sum::<f32>() + t.features.iter().sum::<f32>();
+    assert!((sum - t.logit).abs() < 1e-5);
+    let reasons = m.score_batch(&profiles[3..4]).unwrap().remove(0).reasons;
+    assert!(
+        reasons.iter().any(|r| r.code == "section:messages"),
+        "{reasons:?}"
+    );
+}
+
+#[test]
+fn files_round_trip() {
+    let (m, profiles) = fitted();
+    let back = LinearModel::from_files(&m.to_files()).unwrap();
+    assert_eq!(back.to_files(), m.to_files());
+    assert_eq!(back.logit(&profiles[0]), m.logit(&profiles[0]));
+    let mut files = m.to_files();
+    files.remove(LINEAR_WEIGHTS);
+    assert!(LinearModel::from_files(&files).is_err());
+    files.remove(LINEAR_JSON);
+    assert!(matches!(
+        LinearModel::from_files(&files),
+        Err(LinearError::Absent)
+    ));
+}
+
+#[test]
+fn signs_hold_and_inflated_counts_never_lower_a_score() {
+    let (m, profiles) = fitted();
+    for ((w, s), name) in m
+        .spec()
+        .feature_weights
+        .iter()
+        .zip(&m.spec().signs)
+        .zip(&m.spec().features)
+    {
+        match s {
+            Sign::Raises => assert!(*w >= 0.0, "{name} {w}"),
+            Sign::Lowers => assert!(*w <= 0.0, "{name} {w}"),
+            Sign::Free => {}
+        }
+    }
+    let fake = &profiles[0];
+    let base = m.logit(fake);
+    let mut padded = fake.clone();
+    padded.connections = Some(5000);
+    padded.followers = Some(5000);
+    padded.posts = Some(900);
+    assert!(m.logit(&padded) >= base);
+    // A padded career (no text) cannot lower it either.
+    padded.experience = Some(vec![Position::default(); 8]);
+    assert!(m.logit(&padded) >= base - 1e-6);
+}
+
+#[test]
+fn known_directions() {
+    assert_eq!(feature_sign("log_connections"), Some(Sign::Raises));
+    assert_eq!(feature_sign("missing_connections"), Some(Sign::Lowers));
+    assert_eq!(feature_sign("log_account_age_days"), Some(Sign::Lowers));
+    assert_eq!(feature_sign("missing_tenure"), Some(Sign::Lowers));
+    assert_eq!(feature_sign("career_span_months"), Some(Sign::Raises));
+    assert_eq!(feature_sign("ratio_followers_following"), None);
+    assert_eq!(feature_sign("verified"), Some(Sign::Free));
+}

@@ -1,0 +1,398 @@
+//! The neural model's training: tokenizer, two stages (text pre-training, then fine-tuning of
+//! the whole model) with early stopping on validation ROC-AUC, temperature scaling and
+//! thresholds for stated false-positive rates. Used once for the shipped model and once per
+//! held-out author by the leave-one-author-out evaluation.
+
+use std::collections::BTreeMap;
+
+use candle_core::Device;
+use candle_nn::{AdamW, Optimizer, ParamsAdamW};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use rand::seq::SliceRandom;
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+
+use crate::eval::metrics::Ranked;
+use crate::model::{
+    train_tokenizer, Calibration, Classifier, Encoded, FeatureStats, ModelConfig, TextEncoder,
+    FORMAT_VERSION, SECTIONS,
+};
+use crate::rules::RuleSet;
+
+use super::config::{self, TrainConfig};
+use super::data::{Part, Sample};
+use super::net::{bce, Example, Net, Noise};
+use super::{log, round6, EpochLog, TrainError};
+
+/// A fitted neural model with its logits for every sample it was given.
+pub struct FittedModel {
+    pub classifier: Classifier,
+    pub epochs: Vec<EpochLog>,
+    /// Uncalibrated logits, aligned with the samples.
+    pub logits: Vec<f32>,
+}
+
+/// Class weights that balance the (weighted) fakes and genuine records of a training set:
+/// `(fake, genuine)` multipliers of each record's own weight.
+pub fn class_weights<'a>(train: impl Iterator<Item = &'a Sample>) -> (f32, f32) {
+    let (mut fake, mut all) = (0.0f64, 0.0f64);
+    for s in train {
+        all += s.weight as f64;
+        if s.fake {
+            fake += s.weight as f64;
+        }
+    }
+    (
+        (all / (2.0 * fake.max(1e-9))) as f32,
+        (all / (2.0 * (all - fake).max(1e-9))) as f32,
+    )
+}
+
+/// Trains the neural model on the training records `include` accepts, validates on the
+/// validation split, and returns it with the logits of every sample.
+pub fn fit_model(
+    cfg: &TrainConfig,
+    samples: &[Sample],
+    include: &dyn Fn(&Sample) -> bool,
+    device: &Device,
+) -> Result<FittedModel, TrainError> {
+    let mut rng = ChaCha8Rng::seed_from_u64(cfg.seed);
+    let is_train = |s: &Sample| s.part == Part::Train && include(s);
+    // Tokenizer on the normalised text of the training split only.
+    let texts: Vec<String> = samples
+        .iter()
+        .filter(|s| is_train(s))
+        .flat_map(|s| TextEncoder::section_texts(&s.profile).0)
+        .filter(|t| !t.is_empty())
+        .collect();
+    let tokenizer = train_tokenizer(texts.iter().map(String::as_str), cfg.model.vocab_size)?;
+    let vocab = tokenizer.get_vocab_size(true);
+    log(&format!("tokenizer: {vocab} entries"));
+    let m = &cfg.model;
+    let encoder = TextEncoder::new(
+        tokenizer,
+        vocab as u32,
+        m.buckets as u32,
+        m.max_tokens,
+        m.rule_features.then(RuleSet::default_rules),
+    );
+    let encoded: Vec<Encoded> = samples.iter().map(|s| encoder.encode(&s.profile)).collect();
+    let names = crate::features::names(m.rule_features);
+    let train_rows: Vec<Vec<f32>> = samples
+        .iter()
+        .zip(&encoded)
+        .filter(|(s, _)| is_train(s))
+        .map(|(_, e)| e.features.clone())
+        .collect();
+    let stats = FeatureStats::fit(names, &train_rows);
+    let (w_pos, w_neg) = class_weights(samples.iter().filter(|s| is_train(s)));
+    let keep = |s: &Sample, e: &Encoded, part: Part, text_only: bool| {
+        let in_part = match part {
+            Part::Train => is_train(s),
+            p => s.part == p,
+        };
+        in_part && (!text_only || e.ids.iter().any(|v| !v.is_empty()))
+    };
+    let selected = |text_only: bool, on: &Option<String>| -> Vec<bool> {
+        samples
+            .iter()
+            .zip(&encoded)
+            .filter(|(s, e)| keep(s, e, Part::Val, text_only))
+            .map(|(s, _)| on.as_deref().is_none_or(|o| o == "all" || s.source == o))
+            .collect()
+    };
+    let examples = |part: Part, text_only: bool| -> Vec<Example> {
+        samples
+            .iter()
+            .zip(&encoded)
+            .filter(|(s, e)| keep(s, e, part, text_only))
+            .map(|(s, e)| Example {
+                ids: e.ids.clone(),
+                features: stats.apply(&e.features),
+                target: if s.fake { 1.0 } else { 0.0 },
+                weight: s.weight * if s.fake { w_pos } else { w_neg },
+            })
+            .collect()
+    };
+    let net = Net::new(
+        vocab + m.buckets,
+        m.dim,
+        m.hidden,
+        SECTIONS.len(),
+        stats.names.len(),
+        &mut rng,
+        device,
+    )?;
+    let mut epochs = Vec::new();
+    if cfg.pretrain.epochs > 0 {
+        let (tr, va) = (examples(Part::Train, true), examples(Part::Val, true));
+        log(&format!(
+            "pre-training the text encoder on {} records with text",
+            tr.len()
+        ));
+        let stage = Stage {
+            name: "pretrain",
+            cfg: &cfg.pretrain,
+            text_only: true,
+        };
+        let sel = selected(true, &cfg.pretrain.select_on);
+        epochs.extend(run_stage(&net, stage, &tr, &va, &sel, &mut rng)?);
+    }
+    let (tr, va) = (examples(Part::Train, false), examples(Part::Val, false));
+    let stage = Stage {
+        name: "finetune",
+        cfg: &cfg.finetune,
+        text_only: false,
+    };
+    let sel = selected(false, &cfg.finetune.select_on);
+    epochs.extend(run_stage(&net, stage, &tr, &va, &sel, &mut rng)?);
+    let model_cfg = ModelConfig {
+        format_version: FORMAT_VERSION,
+        dim: m.dim,
+        hidden: m.hidden,
+        vocab,
+        buckets: m.buckets,
+        max_tokens: m.max_tokens,
+        rule_features: m.rule_features,
+        sections: SECTIONS.iter().map(|s| s.to_string()).collect(),
+    };
+    let placeholder = Calibration {
+        temperature: 1.0,
+        review: 0.5,
+        fake: 0.9,
+        review_fpr: cfg.calibration.review_fpr,
+        fake_fpr: cfg.calibration.fake_fpr,
+    };
+    let mut classifier = Classifier::new(
+        model_cfg,
+        encoder,
+        net.weights()?,
+        stats,
+        placeholder,
+        BTreeMap::new(),
+    )?;
+    // Calibration on validation, through the scoring path itself.
+    let logits: Vec<f32> = encoded.iter().map(|e| classifier.logit(e)).collect();
+    let (val_logits, val_labels): (Vec<f32>, Vec<bool>) = samples
+        .iter()
+        .zip(&logits)
+        .filter(|(s, _)| s.part == Part::Val)
+        .map(|(s, z)| (*z, s.fake))
+        .unzip();
+    let temperature = fit_temperature(&val_logits, &val_labels);
+    classifier.calibration.temperature = temperature;
+    let val_scores: Vec<f32> = val_logits
+        .iter()
+        .map(|&z| classifier.calibrate(z))
+        .collect();
+    let (review, fake) = thresholds(&val_scores, &val_labels, &cfg.calibration);
+    classifier.calibration.review = review;
+    classifier.calibration.fake = fake;
+    log(&format!(
+        "calibration: temperature {temperature:.3}, review >= {review:.3}, fake >= {fake:.3}"
+    ));
+    Ok(FittedModel {
+        classifier,
+        epochs,
+        logits,
+    })
+}
+
+fn progress(len: usize, stage: &str) -> ProgressBar {
+    let pb = ProgressBar::with_draw_target(Some(len as u64), ProgressDrawTarget::stderr());
+    if let Ok(style) = ProgressStyle::with_template("{prefix} [{bar:30}] {pos}/{len} batches") {
+        pb.set_style(style.progress_chars("=> "));
+    }
+    pb.set_prefix(stage.to_owned());
+    pb
+}
+
+/// Scores examples with the full model (`text_only` false) or the text head, no dropout.
+fn predict(net: &Net, ex: &[Example], text_only: bool) -> Result<Vec<f32>, TrainError> {
+    let mut out = Vec::with_capacity(ex.len());
+    for chunk in ex.chunks(1024) {
+        let refs: Vec<&Example> = chunk.iter().collect();
+        let b = net.batch(&refs, Noise::default(), None)?;
+        let z = if text_only {
+            net.text_logits(&b)?
+        } else {
+            net.logits(&b)?
+        };
+        out.extend(z.to_vec1::<f32>()?);
+    }
+    Ok(out)
+}
+
+fn auc_pr(scores: &[f32], labels: &[bool]) -> (Option<f64>, Option<f64>) {
+    let r = Ranked::new(scores, labels);
+    (r.roc_auc().map(round6), r.pr_auc().map(round6))
+}
+
+struct Stage<'a> {
+    name: &'static str,
+    cfg: &'a config::StageConfig,
+    text_only: bool,
+}
+
+/// Runs one stage; returns its epoch logs. The fine-tuning stage keeps the best epoch's weights.
+fn run_stage(
+    net: &Net,
+    stage: Stage,
+    train: &[Example],
+    val: &[Example],
+    select: &[bool],
+    rng: &mut ChaCha8Rng,
+) -> Result<Vec<EpochLog>, TrainError> {
+    let vars = if stage.text_only {
+        vec![net.emb.clone(), net.wt.clone(), net.bt.clone()]
+    } else {
+        vec![
+            net.emb.clone(),
+            net.w1.clone(),
+            net.b1.clone(),
+            net.w2.clone(),
+            net.b2.clone(),
+        ]
+    };
+    let mut opt = AdamW::new(
+        vars,
+        ParamsAdamW {
+            lr: stage.cfg.lr,
+            weight_decay: stage.cfg.weight_decay,
+            ..Default::default()
+        },
+    )?;
+    let noise = Noise {
+        dropout: if stage.text_only {
+            0.0
+        } else {
+            stage.cfg.dropout
+        },
+        token_dropout: stage.cfg.token_dropout,
+        section_dropout: stage.cfg.section_dropout,
+    };
+    let labels: Vec<bool> = val.iter().map(|e| e.target > 0.5).collect();
+    let mut order: Vec<usize> = (0..train.len()).collect();
+    let mut logs = Vec::new();
+    let (mut best, mut best_auc, mut stale) = (None, f64::NEG_INFINITY, 0);
+    // Speed is logged, never stored, so that artifacts stay identical from run to run.
+    let (started, mut steps, mut seen) = (std::time::Instant::now(), 0usize, 0usize);
+    for epoch in 1..=stage.cfg.epochs {
+        order.shuffle(rng);
+        let batches = order.len().div_ceil(stage.cfg.batch);
+        let pb = progress(batches, stage.name);
+        let (mut total, mut count) = (0.0f64, 0usize);
+        for chunk in order.chunks(stage.cfg.batch) {
+            let refs: Vec<&Example> = chunk.iter().map(|&i| &train[i]).collect();
+            let b = net.batch(&refs, noise, Some(rng))?;
+            let z = if stage.text_only {
+                net.text_logits(&b)?
+            } else {
+                net.logits(&b)?
+            };
+            let loss = bce(&z, &b.target, &b.weight)?;
+            opt.backward_step(&loss)?;
+            steps += 1;
+            seen += chunk.len();
+            total += loss.to_scalar::<f32>()? as f64 * chunk.len() as f64;
+            count += chunk.len();
+            pb.inc(1);
+        }
+        pb.finish_and_clear();
+        let scores = predict(net, val, stage.text_only)?;
+        let (auc, pr) = auc_pr(&scores, &labels);
+        let (sel_scores, sel_labels): (Vec<f32>, Vec<bool>) = scores
+            .iter()
+            .zip(&labels)
+            .zip(select)
+            .filter(|(_, &k)| k)
+            .map(|((s, l), _)| (*s, *l))
+            .unzip();
+        let sel = auc_pr(&sel_scores, &sel_labels).0;
+        let entry = EpochLog {
+            stage: stage.name,
+            epoch,
+            loss: round6(total / count.max(1) as f64),
+            val_roc_auc: auc,
+            val_pr_auc: pr,
+            selection_roc_auc: sel,
+        };
+        let f = |x: Option<f64>| x.map_or("-".into(), |v| format!("{v:.4}"));
+        log(&format!(
+            "{} epoch {epoch}: loss {:.4}, val ROC-AUC {}, PR-AUC {}, selection ROC-AUC {}",
+            stage.name,
+            entry.loss,
+            f(auc),
+            f(pr),
+            f(sel),
+        ));
+        logs.push(entry);
+        if stage.text_only {
+            continue;
+        }
+        let a = sel.unwrap_or(0.0);
+        if a > best_auc || best.is_none() {
+            best_auc = a;
+            best = Some(net.weights()?);
+            stale = 0;
+        } else {
+            stale += 1;
+            if stale >= stage.cfg.patience {
+                log(&format!(
+                    "early stop after epoch {epoch} (best val ROC-AUC {best_auc:.4})"
+                ));
+                break;
+            }
+        }
+    }
+    let secs = started.elapsed().as_secs_f64().max(1e-9);
+    log(&format!(
+        "{}: {steps} optimizer steps in {secs:.1} s ({:.1} steps/s, {:.0} examples/s, validation included)",
+        stage.name,
+        steps as f64 / secs,
+        seen as f64 / secs
+    ));
+    if let Some(w) = best {
+        net.restore(&w)?;
+    }
+    Ok(logs)
+}
+
+/// Temperature minimising the validation log-loss (log-spaced search, then refinement).
+fn fit_temperature(logits: &[f32], labels: &[bool]) -> f32 {
+    let nll = |t: f64| -> f64 {
+        logits
+            .iter()
+            .zip(labels)
+            .map(|(&z, &y)| {
+                let z = z as f64 / t;
+                let sp = z.max(0.0) + (-z.abs()).exp().ln_1p();
+                sp - if y { z } else { 0.0 }
+            })
+            .sum()
+    };
+    let mut best = (1.0, nll(1.0));
+    for i in 0..=200 {
+        let t = 10f64.powf(-1.3 + 2.6 * i as f64 / 200.0);
+        let v = nll(t);
+        if v < best.1 {
+            best = (t, v);
+        }
+    }
+    best.0 as f32
+}
+
+/// Thresholds for the configured FPRs on validation, kept inside (0, 1) and ordered.
+fn thresholds(scores: &[f32], labels: &[bool], c: &config::CalibrationConfig) -> (f32, f32) {
+    let r = Ranked::new(scores, labels);
+    let clamp = |t: f32| {
+        if t.is_finite() {
+            t.clamp(0.01, 0.999)
+        } else {
+            0.999
+        }
+    };
+    let review = clamp(r.threshold_at_fpr(c.review_fpr));
+    let fake = clamp(r.threshold_at_fpr(c.fake_fpr)).max(review);
+    (review, fake)
+}
