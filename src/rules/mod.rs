@@ -259,8 +259,13 @@ impl RuleSet {
                         }
                     }
                     (found.total() >= *min && found.total() > 0).then(|| {
+                        let marks = if found.marks > 0 {
+                            format!(", {} stray combining marks", found.marks)
+                        } else {
+                            String::new()
+                        };
                         format!(
-                            "{} hidden, {} bidi, {} look-alike characters in {}",
+                            "{} hidden, {} bidi, {} look-alike characters{marks} in {}",
                             found.invisible,
                             found.bidi,
                             found.confusables,
