@@ -95,8 +95,8 @@ pub struct EvalArgs {
     /// Fit the hybrid's coefficients on this labelled validation file first.
     #[arg(long, value_name = "FILE", conflicts_with = "hybrid_params")]
     pub fit_hybrid: Option<PathBuf>,
-    /// Hybrid coefficients file (default: those stored in the model, else hybrid.json beside
-    /// it, else the defaults).
+    /// Hybrid coefficients file (default: those stored in the model and listed in its
+    /// manifest, else the defaults).
     #[arg(long, value_name = "FILE")]
     pub hybrid_params: Option<PathBuf>,
     /// Write the hybrid coefficients used (e.g. freshly fitted) to this file.

@@ -29,6 +29,8 @@ pub enum ModelError {
     File { file: String, reason: String },
     #[error("integrity check failed for model file {file}: {reason}")]
     Integrity { file: String, reason: String },
+    #[error("model directory {path} not found")]
+    NotFound { path: String },
     #[error("cannot write model file {file}: {source}")]
     Write {
         file: String,

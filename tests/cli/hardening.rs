@@ -531,3 +531,175 @@ fn an_empty_input_says_so() {
         }
     }
 }
+
+/// A copy of the shipped model directory.
+fn model_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for f in std::fs::read_dir(root().join("models/default")).unwrap() {
+        let f = f.unwrap();
+        std::fs::copy(f.path(), dir.path().join(f.file_name())).unwrap();
+    }
+    dir
+}
+
+/// Runs `score` with `--model dir`, killing it if it has not finished in 20 s.
+fn score_with_model(dir: &std::path::Path, engine: &str) -> (i32, String) {
+    let mut child = bin()
+        .args([
+            "score",
+            EXAMPLES,
+            "--engine",
+            engine,
+            "--model",
+            path_str(dir),
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = std::time::Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            let mut stderr = String::new();
+            child
+                .stderr
+                .take()
+                .unwrap()
+                .read_to_string(&mut stderr)
+                .unwrap();
+            return (status.code().unwrap_or(-1), stderr);
+        }
+        if start.elapsed().as_secs() > 20 {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("linkscreen hung on model directory {}", dir.display());
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
+// Row 3: a hybrid.json that the manifest does not list.
+#[test]
+fn an_unlisted_hybrid_file_beside_a_model_is_refused_by_name() {
+    let mut c = linkscreen::model::Classifier::embedded().unwrap();
+    c.extra.remove("hybrid.json");
+    let dir = tempfile::tempdir().unwrap();
+    c.save(dir.path()).unwrap();
+    let (code, stderr) = score_with_model(dir.path(), "hybrid");
+    assert_eq!(
+        code, 0,
+        "a model without hybrid.json uses the defaults: {stderr}"
+    );
+    std::fs::write(
+        dir.path().join("hybrid.json"),
+        r#"{"format_version":1,"a":0.0,"b":0.0,"c":-20.0}"#,
+    )
+    .unwrap();
+    for engine in ["hybrid", "model"] {
+        let (code, stderr) = score_with_model(dir.path(), engine);
+        assert_eq!(code, 2, "{engine}: {stderr}");
+        assert!(
+            stderr.contains("hybrid.json") && stderr.contains("not listed in manifest.json"),
+            "{engine}: {stderr}"
+        );
+    }
+}
+
+// Row 4: a model file replaced by a FIFO, a device, or something huge.
+#[test]
+fn model_files_that_are_not_small_regular_files_are_refused_without_reading() {
+    let dir = model_copy();
+    let tok = dir.path().join("tokenizer.json");
+    std::fs::remove_file(&tok).unwrap();
+    if Command::new("mkfifo")
+        .arg(&tok)
+        .status()
+        .is_ok_and(|s| s.success())
+    {
+        let (code, stderr) = score_with_model(dir.path(), "model");
+        assert_eq!(code, 2, "{stderr}");
+        assert!(
+            stderr.contains("tokenizer.json") && stderr.contains("not a regular file"),
+            "{stderr}"
+        );
+        std::fs::remove_file(&tok).unwrap();
+    } else {
+        eprintln!("skipped the FIFO case: no mkfifo");
+    }
+    std::os::unix::fs::symlink("/dev/zero", &tok).unwrap();
+    let (code, stderr) = score_with_model(dir.path(), "model");
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("not a regular file"), "{stderr}");
+    std::fs::remove_file(&tok).unwrap();
+    // A sparse 1 GiB file: refused by its size, before a byte is read.
+    let f = std::fs::File::create(&tok).unwrap();
+    f.set_len(1 << 30).unwrap();
+    let (code, stderr) = score_with_model(dir.path(), "model");
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("more than the limit"), "{stderr}");
+}
+
+#[test]
+fn a_missing_model_directory_is_not_found_and_a_future_manifest_is_refused() {
+    let (code, stderr) = score_with_model(std::path::Path::new("/nonexistent/model"), "model");
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("not found"), "{stderr}");
+    assert!(!stderr.contains("integrity"), "{stderr}");
+    let dir = model_copy();
+    let m = dir.path().join("manifest.json");
+    let text = std::fs::read_to_string(&m).unwrap();
+    std::fs::write(
+        &m,
+        text.replacen("\"format_version\": 1", "\"format_version\": 9", 1),
+    )
+    .unwrap();
+    let (code, stderr) = score_with_model(dir.path(), "model");
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("manifest.json") && stderr.contains("format_version 9"),
+        "{stderr}"
+    );
+}
+
+// Rows 14 and 15: rule files that are slow to match or read identity proxies.
+#[test]
+fn rule_files_with_huge_regexes_or_identity_fields_are_refused_naming_the_rule() {
+    let head = "format_version = 1\nbias = -3.0\n[thresholds]\nreview = 0.5\nfake = 0.8\n\
+                [[rule]]\ncode = \"evil\"\ndescription = \"d\"\nsources = [\"NPSA\"]\nweight = 1.0\n";
+    for (body, needle) in [
+        (
+            "fields = [\"about\"]\nregex = \"a{100000}\"\n",
+            "repetition count 100000",
+        ),
+        (
+            "fields = [\"username\"]\nphrases.en = [\"ivanov\"]\n",
+            "`username`",
+        ),
+        (
+            "fields = [\"location\"]\nregex = \"beijing\"\n",
+            "`location`",
+        ),
+        (
+            "fields = [\"languages\"]\nphrases.en = [\"russian\"]\n",
+            "`languages`",
+        ),
+    ] {
+        let (_d, path) = temp_file("rules.toml", format!("{head}{body}").as_bytes());
+        let started = std::time::Instant::now();
+        let run = linkscreen(&[
+            "score",
+            EXAMPLES,
+            "--engine",
+            "rules",
+            "--rules",
+            path_str(&path),
+        ]);
+        assert_eq!(run.code, 2, "{}", run.stderr);
+        assert!(
+            run.stderr.contains("rule evil") && run.stderr.contains(needle),
+            "{}",
+            run.stderr
+        );
+        assert!(started.elapsed().as_secs() < 5);
+    }
+}
