@@ -179,7 +179,7 @@ fn month_hint(s: &str, is_end: bool) -> String {
         "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
     ];
     let parts: Vec<&str> = t
-        .split(|c: char| c == ' ' || c == '/' || c == '-' || c == '.' || c == ',')
+        .split([' ', '/', '-', '.', ','])
         .filter(|p| !p.is_empty())
         .collect();
     let year = |p: &str| {
@@ -632,6 +632,9 @@ pub(super) fn parse_json(text: &str) -> Result<Value, FieldError> {
                 key,
                 "given twice in one object (the line is rejected rather than one value picked)",
             );
+        }
+        if msg.starts_with("more than ") {
+            return field_err("(record)", msg);
         }
         field_err(
             "(record)",

@@ -383,7 +383,8 @@ fn ctrl_c_stops_check_eval_and_train_with_status_130() {
         .replace("patience = 2", "patience = 50");
     let slow = dir.path().join("slow.toml");
     std::fs::write(&slow, config).unwrap();
-    let cases: [(&str, Vec<&str>, Option<&[u8]>); 3] = [
+    type Case<'a> = (&'a str, Vec<&'a str>, Option<&'a [u8]>);
+    let cases: [Case; 3] = [
         ("check", vec!["check", "-"], Some(&examples)),
         (
             "eval",
