@@ -358,9 +358,9 @@ fn interrupt(
     Some((status.code().unwrap_or(-1), stderr, sent.elapsed()))
 }
 
-// Row 13: Ctrl-C during check, eval and train.
+// Row 13: Ctrl-C during check, data, eval and train.
 #[test]
-fn ctrl_c_stops_check_eval_and_train_with_status_130() {
+fn ctrl_c_stops_check_data_eval_and_train_with_status_130() {
     let dir = tempfile::tempdir().unwrap();
     let big = dir.path().join("big.jsonl");
     let run = linkscreen(&[
@@ -384,8 +384,22 @@ fn ctrl_c_stops_check_eval_and_train_with_status_130() {
     let slow = dir.path().join("slow.toml");
     std::fs::write(&slow, config).unwrap();
     type Case<'a> = (&'a str, Vec<&'a str>, Option<&'a [u8]>);
-    let cases: [Case; 3] = [
+    let split_dir = dir.path().join("split");
+    let cases: [Case; 4] = [
         ("check", vec!["check", "-"], Some(&examples)),
+        (
+            "data",
+            vec![
+                "data",
+                "split",
+                "-",
+                "--seed",
+                "1",
+                "--out-dir",
+                path_str(&split_dir),
+            ],
+            Some(&examples),
+        ),
         (
             "eval",
             vec!["eval", path_str(&big), "--bootstrap", "2000"],
