@@ -12,7 +12,8 @@
 //! validation set: by `linkscreen train` on the model's own validation split, stored as the
 //! artifact's `hybrid.json` (listed and verified in its manifest), or on a file with
 //! `linkscreen eval --fit-hybrid FILE` ([`HybridParams::fit`]). A model without stored
-//! parameters uses a `hybrid.json` file beside it, else the documented defaults
+//! parameters uses the documented defaults (a `hybrid.json` beside it that its manifest does
+//! not list is refused, never read unverified):
 //! [`HybridParams::DEFAULT`]: `a = 1`, `b = 0.5`, `c = 0` (the model's log-odds moved by half
 //! the rules' evidence).
 //!
@@ -282,18 +283,22 @@ impl HybridParams {
         Ok(params)
     }
 
-    /// The parameters stored alongside a model (`DIR/hybrid.json`), or the defaults when the
-    /// model has none.
+    /// The parameters of a model directory whose manifest lists no `hybrid.json`: the
+    /// defaults. A `hybrid.json` there is not covered by the manifest, so it is refused, never
+    /// read unverified (loading the model refuses it too); parameters from elsewhere are given
+    /// explicitly (`linkscreen eval --hybrid-params FILE`).
     pub fn for_model_dir(dir: Option<&Path>) -> Result<HybridParams, HybridError> {
         match dir.map(|d| d.join(HYBRID_FILE)) {
-            Some(path) if path.exists() => HybridParams::load(&path),
+            Some(path) if path.symlink_metadata().is_ok() => Err(HybridError::Invalid {
+                path: path.display().to_string(),
+                reason: "not listed in the model's manifest.json: refused".into(),
+            }),
             _ => Ok(HybridParams::DEFAULT),
         }
     }
 
     /// The parameters for a loaded model: those stored in its artifact (`stored`, see
-    /// `Classifier::hybrid_params`), else a `hybrid.json` beside its directory, else the
-    /// defaults.
+    /// `Classifier::hybrid_params`, listed and verified in its manifest), else the defaults.
     pub fn for_model(
         stored: Option<HybridParams>,
         dir: Option<&Path>,
@@ -486,7 +491,12 @@ mod tests {
         )
         .unwrap();
         std::fs::write(&path, f.to_json()).unwrap();
-        assert_eq!(HybridParams::for_model_dir(Some(dir.path())).unwrap(), f);
+        assert_eq!(HybridParams::load(&path).unwrap(), f);
+        // Beside a model, a file its manifest does not list is refused, never read.
+        assert!(matches!(
+            HybridParams::for_model_dir(Some(dir.path())),
+            Err(HybridError::Invalid { .. })
+        ));
         assert_eq!(
             HybridParams::for_model_dir(None).unwrap(),
             HybridParams::DEFAULT

@@ -9,7 +9,7 @@ fn main() -> ExitCode {
     match cli::run() {
         Ok(status) => status.exit_code(),
         Err(err) => {
-            eprintln!("linkscreen: error: {err:#}");
+            cli::output::stderr_line(format_args!("linkscreen: error: {err:#}"));
             cli::Status::Fatal.exit_code()
         }
     }

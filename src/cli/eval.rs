@@ -12,7 +12,6 @@ use linkscreen::model::Classifier;
 use linkscreen::rules::RuleSet;
 use linkscreen::score::Scorer;
 
-use super::output::is_broken_pipe;
 use super::score::EngineChoice;
 use super::Status;
 
@@ -96,8 +95,8 @@ pub struct EvalArgs {
     /// Fit the hybrid's coefficients on this labelled validation file first.
     #[arg(long, value_name = "FILE", conflicts_with = "hybrid_params")]
     pub fit_hybrid: Option<PathBuf>,
-    /// Hybrid coefficients file (default: those stored in the model, else hybrid.json beside
-    /// it, else the defaults).
+    /// Hybrid coefficients file (default: those stored in the model and listed in its
+    /// manifest, else the defaults).
     #[arg(long, value_name = "FILE")]
     pub hybrid_params: Option<PathBuf>,
     /// Write the hybrid coefficients used (e.g. freshly fitted) to this file.
@@ -117,7 +116,13 @@ fn read_labelled(path: &Path) -> anyhow::Result<(LabelledSet, usize)> {
     for e in &loaded.rejected {
         eprintln!("{e}");
     }
-    let rejected = loaded.rejected.len();
+    if loaded.quiet_rejected > 0 {
+        eprintln!(
+            "linkscreen: {} further lines rejected as not JSON Lines (not listed one by one)",
+            loaded.quiet_rejected
+        );
+    }
+    let rejected = loaded.rejected.len() + loaded.quiet_rejected as usize;
     Ok((
         LabelledSet::new(loaded.profiles.into_iter().map(|(_, p)| p)),
         rejected,
@@ -243,14 +248,13 @@ pub fn run(args: EvalArgs) -> anyhow::Result<Status> {
         EvalFormat::Table => eval::table::render(&report),
         EvalFormat::Json => serde_json::to_string_pretty(&report)? + "\n",
     };
-    let mut out = std::io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
-        Err(e) if is_broken_pipe(&e) => return Ok(Status::Success),
-        other => other.context("writing output")?,
-    }
-    Ok(if rejected > 0 {
-        Status::Rejected
-    } else {
-        Status::Success
-    })
+    let mut out = super::output::stdout();
+    super::output::finish(
+        out.write_all(text.as_bytes()).and_then(|_| out.flush()),
+        if rejected > 0 {
+            Status::Rejected
+        } else {
+            Status::Success
+        },
+    )
 }

@@ -4,15 +4,36 @@
 //! Exit codes (documented in the README): 0 success; 1 some input lines were rejected (the
 //! others were processed); 2 usage or fatal error; 130 interrupted.
 
+// Every message of the CLI goes through `output`, which treats a closed pipe as the end of
+// the reader's interest, never as a panic (the standard macros panic on a closed pipe).
+macro_rules! eprintln {
+    () => {
+        $crate::cli::output::stderr_line(format_args!(""))
+    };
+    ($($arg:tt)*) => {
+        $crate::cli::output::stderr_line(format_args!($($arg)*))
+    };
+}
+
+macro_rules! println {
+    () => {
+        $crate::cli::output::stdout_line(format_args!(""))
+    };
+    ($($arg:tt)*) => {
+        $crate::cli::output::stdout_line(format_args!($($arg)*))
+    };
+}
+
 mod data;
 mod eval;
-mod output;
+pub mod output;
 mod rules;
 mod score;
 mod synth;
 mod train;
 
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use clap::{Parser, Subcommand};
 
@@ -79,19 +100,51 @@ enum Command {
     Eval(eval::EvalArgs),
 }
 
-static INTERRUPTED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+static COOPERATIVE: AtomicBool = AtomicBool::new(false);
+static INTERRUPT_NOTE: std::sync::Mutex<String> = std::sync::Mutex::new(String::new());
 
-/// Whether SIGINT (Ctrl-C) has arrived; long-running commands check it between records and
-/// stop with [`Status::Interrupted`] after saying how much they wrote.
+/// Whether SIGINT (Ctrl-C) has arrived; commands that check it between records (see
+/// [`stop_on_interrupt`]) stop with [`Status::Interrupted`] after saying how much they wrote.
 pub fn interrupted() -> bool {
-    INTERRUPTED.load(std::sync::atomic::Ordering::Relaxed)
+    INTERRUPTED.load(Ordering::Relaxed)
+}
+
+/// Declares that the running command checks [`interrupted`] often enough to stop promptly
+/// by itself. Commands that do not (they spend their time inside the library: `eval`,
+/// `train`, `data`, `explain`) are ended by the handler: a message, then exit status 130.
+/// A second Ctrl-C always ends the process at once.
+fn stop_on_interrupt() {
+    COOPERATIVE.store(true, Ordering::Relaxed);
+}
+
+/// What the handler says when it ends the process (e.g. which directory was left partial).
+pub fn set_interrupt_note(note: String) {
+    if let Ok(mut n) = INTERRUPT_NOTE.lock() {
+        *n = note;
+    }
+}
+
+fn on_interrupt() {
+    if INTERRUPTED.swap(true, Ordering::Relaxed) || !COOPERATIVE.load(Ordering::Relaxed) {
+        let note = INTERRUPT_NOTE
+            .try_lock()
+            .map(|n| n.clone())
+            .unwrap_or_default();
+        if note.is_empty() {
+            eprintln!("linkscreen: interrupted");
+        } else {
+            eprintln!("linkscreen: interrupted: {note}");
+        }
+        std::process::exit(130);
+    }
 }
 
 /// Parses the command line and runs the command.
 pub fn run() -> anyhow::Result<Status> {
     // If the handler cannot be installed, Ctrl-C keeps its default effect (immediate exit,
     // status 130 from the shell), which is still a non-zero, never-silent end.
-    let _ = ctrlc::set_handler(|| INTERRUPTED.store(true, std::sync::atomic::Ordering::Relaxed));
+    let _ = ctrlc::set_handler(on_interrupt);
     let args = match Args::try_parse() {
         Ok(a) => a,
         Err(e) => {
@@ -105,6 +158,12 @@ pub fn run() -> anyhow::Result<Status> {
             });
         }
     };
+    if matches!(
+        args.command,
+        Command::Check(_) | Command::Score(_) | Command::Synth(_)
+    ) {
+        stop_on_interrupt();
+    }
     match args.command {
         Command::Check(a) => score::check(a),
         Command::Score(a) => score::score(a),

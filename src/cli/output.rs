@@ -1,10 +1,25 @@
-//! Writing score records to standard output in the formats users asked for, treating a closed
-//! pipe (`linkscreen score ... | head`) as a normal end of the run.
+//! Everything the binary writes goes through here: score records in the formats users asked
+//! for, text reports, and messages on standard error. This is the one place that decides what
+//! a write failure means:
+//!
+//! - a reader that closes the pipe early (`linkscreen score ... | head`, on standard output or
+//!   standard error) is a normal, quiet end of the run: status 0;
+//! - any other failure (standard output closed, disk full, I/O error) is reported with the
+//!   exact number of complete records written, and the run fails.
+//!
+//! Standard output is written through a duplicate of descriptor 1 rather than `std::io::stdout`,
+//! which silently discards writes to a closed descriptor. Messages on standard error never
+//! panic (`eprintln!` in the CLI is [`stderr_line`], which ignores a closed pipe).
 
+use std::borrow::Cow;
+use std::fs::File;
 use std::io::{self, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use clap::ValueEnum;
 use linkscreen::score::ScoreRecord;
+
+use super::Status;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
@@ -21,15 +36,175 @@ pub fn is_broken_pipe(e: &io::Error) -> bool {
     e.kind() == io::ErrorKind::BrokenPipe
 }
 
-/// Writes score records one at a time, in one of the [`Format`]s.
+/// The status of a command whose output writing ended with `result`: a closed pipe is a
+/// normal end ([`Status::Success`]), any other error is fatal.
+pub fn finish(result: io::Result<()>, status: Status) -> anyhow::Result<Status> {
+    match result {
+        Ok(()) => Ok(status),
+        Err(e) if is_broken_pipe(&e) => Ok(Status::Success),
+        Err(e) => Err(anyhow::Error::new(e).context("writing output")),
+    }
+}
+
+static STDERR_CLOSED: AtomicBool = AtomicBool::new(false);
+
+/// Whether a reader of standard error has closed it (`2>&1 | head`).
+pub fn stderr_closed() -> bool {
+    STDERR_CLOSED.load(Ordering::Relaxed)
+}
+
+/// Writes one line on standard error; a closed pipe is remembered, never a panic.
+pub fn stderr_line(args: std::fmt::Arguments<'_>) {
+    if stderr_closed() {
+        return;
+    }
+    let mut err = io::stderr().lock();
+    if let Err(e) = err.write_fmt(args).and_then(|_| err.write_all(b"\n")) {
+        if is_broken_pipe(&e) {
+            STDERR_CLOSED.store(true, Ordering::Relaxed);
+        }
+    }
+}
+
+static STDOUT_CLOSED: AtomicBool = AtomicBool::new(false);
+
+/// Writes one line on standard output for `println!` in the CLI; a closed pipe is remembered
+/// (see [`stdout_closed`]), never a panic.
+pub fn stdout_line(args: std::fmt::Arguments<'_>) {
+    if STDOUT_CLOSED.load(Ordering::Relaxed) {
+        return;
+    }
+    let mut out = stdout();
+    if let Err(e) = out.write_fmt(args).and_then(|_| out.write_all(b"\n")) {
+        if is_broken_pipe(&e) {
+            STDOUT_CLOSED.store(true, Ordering::Relaxed);
+        } else {
+            stderr_line(format_args!("linkscreen: error: writing output: {e}"));
+        }
+    }
+}
+
+static STDOUT_CLOSED_AT_START: AtomicBool = AtomicBool::new(false);
+
+/// Records, before `main` and before the standard library's start-up code reopens a closed
+/// descriptor 0-2 as `/dev/null`, whether standard output was closed (`linkscreen ... >&-`).
+/// Without this, records written to a closed standard output would vanish into `/dev/null`
+/// and the run would report success.
+#[cfg(target_os = "linux")]
+extern "C" fn note_closed_stdout() {
+    use std::os::fd::BorrowedFd;
+    // SAFETY: descriptor 1 is only borrowed for one `fcntl(F_DUPFD_CLOEXEC)`, whose result
+    // (a new descriptor or EBADF) is all that is looked at; the duplicate is closed at once.
+    let dup = unsafe { BorrowedFd::borrow_raw(1) }.try_clone_to_owned();
+    if dup.is_err_and(|e| e.raw_os_error() == Some(9)) {
+        STDOUT_CLOSED_AT_START.store(true, Ordering::Relaxed);
+    }
+}
+
+#[cfg(target_os = "linux")]
+#[used]
+#[link_section = ".init_array"]
+static NOTE_CLOSED_STDOUT: extern "C" fn() = note_closed_stdout;
+
+/// Standard output as an unbuffered file; a closed descriptor 1 gives an error on every write.
+pub struct Stdout(Result<File, (io::ErrorKind, String)>);
+
+impl Write for Stdout {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match &mut self.0 {
+            Ok(f) => f.write(buf),
+            Err((kind, msg)) => Err(io::Error::new(*kind, format!("standard output: {msg}"))),
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        match &mut self.0 {
+            Ok(f) => f.flush(),
+            Err((kind, msg)) => Err(io::Error::new(*kind, format!("standard output: {msg}"))),
+        }
+    }
+}
+
+/// Opens standard output for writing (see [`Stdout`]).
+pub fn stdout() -> Stdout {
+    use std::os::fd::AsFd;
+    if STDOUT_CLOSED_AT_START.load(Ordering::Relaxed) {
+        return Stdout(Err((
+            io::ErrorKind::Other,
+            "closed (Bad file descriptor)".into(),
+        )));
+    }
+    Stdout(
+        io::stdout()
+            .as_fd()
+            .try_clone_to_owned()
+            .map(File::from)
+            .map_err(|e| (e.kind(), e.to_string())),
+    )
+}
+
+/// Escapes control, bidi and other invisible format characters (`\u{1b}`, `\r`, `\n`,
+/// `\u{202e}`) so that an echoed value cannot move the cursor, rewrite a terminal line or
+/// reorder what is displayed.
+pub fn escape(s: &str) -> Cow<'_, str> {
+    fn bad(c: char) -> bool {
+        c.is_control()
+            || matches!(
+                c,
+                '\u{061C}'
+                    | '\u{200B}'..='\u{200F}'
+                    | '\u{2028}'..='\u{202E}'
+                    | '\u{2060}'..='\u{206F}'
+                    | '\u{FEFF}'
+                    | '\u{FFF9}'..='\u{FFFB}'
+            )
+    }
+    if !s.chars().any(bad) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if bad(c) {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Escapes a value and cuts it to `max` characters (with `…`), for messages about input.
+pub fn escape_bounded(s: &str, max: usize) -> String {
+    let cut: String = s.chars().take(max).collect();
+    let mut out = escape(&cut).into_owned();
+    if s.chars().nth(max).is_some() {
+        out.push('…');
+    }
+    out
+}
+
+/// A CSV cell that a spreadsheet will not run as a formula (OWASP "CSV injection"): cells
+/// starting with `=`, `+`, `-`, `@`, a tab or a carriage return get a leading `'`.
+pub fn csv_cell(s: &str) -> Cow<'_, str> {
+    match s.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => Cow::Owned(format!("'{s}")),
+        _ => Cow::Borrowed(s),
+    }
+}
+
+/// Writes score records one at a time, in one of the [`Format`]s. Records are buffered and
+/// handed to the output on [`RecordWriter::flush`]; the writer keeps track of where each
+/// record ends, so that after a failed write it knows exactly how many complete records the
+/// output received.
 pub struct RecordWriter<W: Write> {
     out: W,
     format: Format,
     evidence: bool,
     header_done: bool,
-    /// Records handed to the writer since the last successful flush.
-    pending: u64,
-    /// Records flushed to the output: what a reader of the output is sure to have.
+    buf: Vec<u8>,
+    /// Offsets in `buf` where each buffered record ends.
+    ends: Vec<usize>,
+    /// Complete records handed to the output: what a reader of the output is sure to have.
     pub written: u64,
 }
 
@@ -40,7 +215,8 @@ impl<W: Write> RecordWriter<W> {
             format,
             evidence,
             header_done: false,
-            pending: 0,
+            buf: Vec::with_capacity(1 << 16),
+            ends: Vec::new(),
             written: 0,
         }
     }
@@ -51,18 +227,19 @@ impl<W: Write> RecordWriter<W> {
                 reason.evidence = None;
             }
         }
+        let out = &mut self.buf;
         match self.format {
             Format::Jsonl => {
-                serde_json::to_writer(&mut self.out, &r)?;
-                self.out.write_all(b"\n")?;
+                serde_json::to_writer(&mut *out, &r)?;
+                out.push(b'\n');
             }
             Format::Csv => {
-                if !self.header_done {
-                    self.out.write_all(b"id,score,verdict,engine,reasons\n")?;
-                }
                 let mut w = csv::WriterBuilder::new()
                     .has_headers(false)
                     .from_writer(Vec::new());
+                if !self.header_done {
+                    out.extend_from_slice(b"id,score,verdict,engine,reasons\n");
+                }
                 let reasons = r
                     .reasons
                     .iter()
@@ -73,40 +250,37 @@ impl<W: Write> RecordWriter<W> {
                     .collect::<Vec<_>>()
                     .join(" | ");
                 w.write_record([
-                    r.id.as_str(),
+                    csv_cell(&r.id).as_ref(),
                     &format!("{:.4}", r.score),
                     r.verdict.as_str(),
                     r.engine.as_str(),
-                    &reasons,
+                    &csv_cell(&reasons),
                 ])
                 .map_err(io::Error::other)?;
                 let bytes = w
                     .into_inner()
                     .map_err(|e| io::Error::other(e.to_string()))?;
-                self.out.write_all(&bytes)?;
+                out.extend_from_slice(&bytes);
             }
             Format::Table => {
                 if !self.header_done {
-                    writeln!(
-                        self.out,
-                        "{:<24} {:>6}  {:<8} reasons",
-                        "id", "score", "verdict"
-                    )?;
+                    writeln!(out, "{:<24} {:>6}  {:<8} reasons", "id", "score", "verdict")?;
                 }
-                let id: String = if r.id.chars().count() > 24 {
-                    r.id.chars().take(23).chain(['…']).collect()
+                let id = escape(&r.id);
+                let id: String = if id.chars().count() > 24 {
+                    id.chars().take(23).chain(['…']).collect()
                 } else {
-                    r.id.clone()
+                    id.into_owned()
                 };
                 let reasons = r
                     .reasons
                     .iter()
                     .take(4)
-                    .map(|x| format!("{} {:+.2}", x.code, x.weight))
+                    .map(|x| format!("{} {:+.2}", escape(&x.code), x.weight))
                     .collect::<Vec<_>>()
                     .join(", ");
                 writeln!(
-                    self.out,
+                    out,
                     "{id:<24} {:>6.3}  {:<8} {reasons}",
                     r.score,
                     r.verdict.as_str()
@@ -114,15 +288,105 @@ impl<W: Write> RecordWriter<W> {
             }
         }
         self.header_done = true;
-        self.pending += 1;
+        self.ends.push(self.buf.len());
         Ok(())
     }
 
-    /// Flushes the output; only then do the records count as written.
+    /// Hands the buffered records to the output and flushes it; on failure, [`Self::written`]
+    /// still counts exactly the records the output received whole.
     pub fn flush(&mut self) -> io::Result<()> {
-        self.out.flush()?;
-        self.written += self.pending;
-        self.pending = 0;
-        Ok(())
+        let mut pos = 0;
+        let result = loop {
+            if pos == self.buf.len() {
+                break self.out.flush();
+            }
+            match self.out.write(&self.buf[pos..]) {
+                Ok(0) => break Err(io::Error::from(io::ErrorKind::WriteZero)),
+                Ok(n) => pos += n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => break Err(e),
+            }
+        };
+        let complete = self.ends.iter().take_while(|&&end| end <= pos).count();
+        self.written += complete as u64;
+        self.ends.drain(..complete);
+        self.buf.drain(..pos);
+        for end in &mut self.ends {
+            *end -= pos;
+        }
+        result
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Accepts `limit` bytes, then fails as a full disk does.
+    struct Full {
+        got: Vec<u8>,
+        limit: usize,
+    }
+
+    impl Write for Full {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            let room = self.limit - self.got.len();
+            if room == 0 {
+                return Err(io::Error::from_raw_os_error(28));
+            }
+            let n = room.min(buf.len()).min(7);
+            self.got.extend_from_slice(&buf[..n]);
+            Ok(n)
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    fn record(id: &str) -> ScoreRecord {
+        let a = linkscreen::score::Assessment {
+            score: 0.5,
+            reasons: Vec::new(),
+        };
+        let t = linkscreen::score::Thresholds {
+            review: 0.5,
+            fake: 0.8,
+        };
+        ScoreRecord::new(id, a, linkscreen::score::EngineKind::Rules, &t)
+    }
+
+    #[test]
+    fn a_failed_write_counts_exactly_the_complete_records() {
+        for limit in 0..200 {
+            let mut w = RecordWriter::new(
+                Full {
+                    got: Vec::new(),
+                    limit,
+                },
+                Format::Jsonl,
+                true,
+            );
+            for i in 0..5 {
+                w.write(record(&format!("p{i}"))).unwrap();
+            }
+            let result = w.flush();
+            let complete = w.out.got.iter().filter(|&&b| b == b'\n').count() as u64;
+            assert_eq!(w.written, complete, "limit {limit}");
+            assert_eq!(result.is_err(), complete < 5, "limit {limit}");
+        }
+    }
+
+    #[test]
+    fn escaping_and_csv_neutralising() {
+        assert_eq!(
+            escape("ab\u{1b}[2J\r\nc\u{202e}"),
+            "ab\\u{1b}[2J\\r\\nc\\u{202e}"
+        );
+        assert_eq!(escape("plain é"), "plain é");
+        assert_eq!(escape_bounded("abcdef", 3), "abc…");
+        for s in ["=HYPERLINK(\"x\")", "+1", "-2", "@SUM(A1)", "\tx", "\rx"] {
+            assert!(csv_cell(s).starts_with('\''), "{s}");
+        }
+        assert_eq!(csv_cell("ok=1"), "ok=1");
     }
 }

@@ -29,7 +29,7 @@ pub fn load(path: Option<&PathBuf>) -> anyhow::Result<RuleSet> {
 
 pub fn run(args: RulesArgs) -> anyhow::Result<Status> {
     let rules = load(args.rules.as_ref())?;
-    let mut out = std::io::stdout().lock();
+    let mut out = super::output::stdout();
     let result = (|| -> std::io::Result<()> {
         writeln!(out, "rule set \"{}\": {} rules", rules.name(), rules.len())?;
         for spec in rules.specs() {
@@ -62,8 +62,5 @@ pub fn run(args: RulesArgs) -> anyhow::Result<Status> {
         }
         out.flush()
     })();
-    match result {
-        Err(e) if super::output::is_broken_pipe(&e) => Ok(Status::Success),
-        other => other.map(|_| Status::Success).map_err(Into::into),
-    }
+    super::output::finish(result, Status::Success)
 }

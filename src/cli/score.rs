@@ -8,7 +8,7 @@ use clap::{Parser, ValueEnum};
 use linkscreen::profile::{self, Entry, Profile};
 use linkscreen::score::{ScoreRecord, Scorer, Verdict};
 
-use super::output::{is_broken_pipe, Format, RecordWriter};
+use super::output::{self, escape, escape_bounded, is_broken_pipe, Format, RecordWriter};
 use super::Status;
 
 /// Profiles are scored in batches of this size (the model is much faster on batches).
@@ -96,13 +96,106 @@ impl Tally {
     }
 }
 
-fn report_unknown(fields: &std::collections::BTreeSet<String>) {
+/// Most ids reported as duplicated, and most line numbers listed for each.
+const MAX_DUPLICATE_IDS: usize = 20;
+const MAX_DUPLICATE_LINES: usize = 10;
+
+/// Finds ids given more than once in one input, with bounded memory for the report: every id
+/// is remembered by a 64-bit hash with its first line; only duplicated ids are kept in full.
+#[derive(Default)]
+struct Duplicates {
+    first: std::collections::HashMap<u64, u64>,
+    /// Duplicated ids with their line numbers, in order of first duplication.
+    found: Vec<(String, Vec<u64>)>,
+    /// Duplicated ids beyond those kept.
+    more: u64,
+}
+
+impl Duplicates {
+    fn note(&mut self, id: &str, line: u64) {
+        use std::hash::{BuildHasher, Hasher};
+        // A fixed hasher: the same input always gives the same report.
+        let mut h =
+            std::hash::BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default()
+                .build_hasher();
+        h.write(id.as_bytes());
+        let first = *self.first.entry(h.finish()).or_insert(line);
+        if first == line {
+            return;
+        }
+        if let Some((_, lines)) = self.found.iter_mut().find(|(i, _)| i == id) {
+            if lines.len() < MAX_DUPLICATE_LINES {
+                lines.push(line);
+            }
+        } else if self.found.len() < MAX_DUPLICATE_IDS {
+            self.found.push((id.to_owned(), vec![first, line]));
+        } else {
+            self.more += 1;
+        }
+    }
+
+    /// One warning per duplicated id, with its line numbers.
+    fn report(&self) {
+        for (id, lines) in &self.found {
+            let list: Vec<String> = lines.iter().map(u64::to_string).collect();
+            let more = if lines.len() == MAX_DUPLICATE_LINES {
+                ", ..."
+            } else {
+                ""
+            };
+            eprintln!(
+                "linkscreen: warning: id \"{}\" is given more than once (lines {}{more}); each line is processed on its own",
+                escape_bounded(id, 64),
+                list.join(", ")
+            );
+        }
+        if self.more > 0 {
+            eprintln!(
+                "linkscreen: warning: {} more duplicated ids not listed",
+                self.more
+            );
+        }
+    }
+}
+
+/// The notes a reader has for the end of a run: unknown field names (sanitised and bounded by
+/// the reader; only their number when `names` is false), a byte-order mark, a format hint.
+fn report_input<R: std::io::BufRead>(reader: &profile::ProfileReader<R>, names: bool) {
+    let fields = reader.unknown_fields();
     if !fields.is_empty() {
-        let list: Vec<&str> = fields.iter().map(String::as_str).collect();
+        let more = fields.contains(profile::MORE_UNKNOWN);
+        let shown = fields.len() - usize::from(more);
+        if names {
+            let list: Vec<&str> = fields
+                .iter()
+                .filter(|f| f.as_str() != profile::MORE_UNKNOWN)
+                .map(String::as_str)
+                .collect();
+            eprintln!(
+                "linkscreen: note: ignored unknown fields: {}{}",
+                list.join(", "),
+                if more { ", and more" } else { "" }
+            );
+        } else {
+            eprintln!(
+                "linkscreen: note: ignored {shown}{} unknown field names (not shown with --no-evidence)",
+                if more { "+" } else { "" }
+            );
+        }
+    }
+    if reader.had_bom() {
         eprintln!(
-            "linkscreen: note: ignored unknown fields: {}",
-            list.join(", ")
+            "linkscreen: note: the UTF-8 byte-order mark at the start of the input was ignored"
         );
+    }
+    if reader.format_hint().is_some() && reader.quiet_rejected() > 0 {
+        eprintln!(
+            "linkscreen: {} further lines rejected as not JSON Lines (not listed one by one)",
+            reader.quiet_rejected()
+        );
+    }
+    if reader.is_empty() {
+        eprintln!("linkscreen: note: the input is empty: no profile to read");
     }
 }
 
@@ -110,20 +203,42 @@ pub fn check(args: CheckArgs) -> anyhow::Result<Status> {
     let mut reader =
         profile::open(&args.file).with_context(|| format!("opening {}", args.file.display()))?;
     let mut tally = Tally::default();
+    let mut duplicates = Duplicates::default();
     for entry in reader.by_ref() {
+        if super::interrupted() {
+            eprintln!(
+                "linkscreen: interrupted: checked only the first {} lines: valid {}, rejected {}",
+                tally.processed + tally.rejected,
+                tally.processed,
+                tally.rejected
+            );
+            return Ok(Status::Interrupted);
+        }
         match entry.context("reading input")? {
-            Entry::Profile { .. } => tally.processed += 1,
+            Entry::Profile { profile, line } => {
+                tally.processed += 1;
+                duplicates.note(&profile.id, line);
+            }
             Entry::Rejected(e) => {
                 eprintln!("{e}");
                 tally.rejected += 1;
             }
         }
+        if output::stderr_closed() {
+            // The report's reader went away (`check FILE 2>&1 | head`): a normal end.
+            return Ok(Status::Success);
+        }
     }
-    report_unknown(reader.unknown_fields());
+    tally.rejected += reader.quiet_rejected();
+    duplicates.report();
+    report_input(&reader, true);
     eprintln!(
         "linkscreen: valid {}, rejected {}",
         tally.processed, tally.rejected
     );
+    if output::stderr_closed() {
+        return Ok(Status::Success);
+    }
     Ok(tally.status())
 }
 
@@ -208,17 +323,19 @@ fn write_stop(e: std::io::Error) -> Stop {
 }
 
 pub fn score(args: ScoreArgs) -> anyhow::Result<Status> {
+    if args.rules.is_some() && args.engine == EngineChoice::Model {
+        eprintln!(
+            "linkscreen: error: --rules has no effect with --engine model (the model reads no rule file); use --engine rules or hybrid"
+        );
+        return Ok(Status::Fatal);
+    }
     let engine = build_engine(args.engine, args.rules.as_ref(), args.model.as_ref())?;
     let mut reader =
         profile::open(&args.file).with_context(|| format!("opening {}", args.file.display()))?;
-    let stdout = std::io::stdout().lock();
-    let mut out = RecordWriter::new(
-        std::io::BufWriter::new(stdout),
-        args.format,
-        !args.no_evidence,
-    );
+    let mut out = RecordWriter::new(output::stdout(), args.format, !args.no_evidence);
     let mut tally = Tally::default();
     let mut verdicts = [0u64; 4];
+    let mut duplicates = Duplicates::default();
     let mut batch = Vec::with_capacity(BATCH);
     let mut interrupted = false;
     let mut run = || -> Result<(), Stop> {
@@ -228,8 +345,9 @@ pub fn score(args: ScoreArgs) -> anyhow::Result<Status> {
                 break;
             }
             match entry.context("reading input").map_err(Stop::Failed)? {
-                Entry::Profile { profile, .. } => {
+                Entry::Profile { profile, line } => {
                     tally.processed += 1;
+                    duplicates.note(&profile.id, line);
                     batch.push(profile);
                     if batch.len() == BATCH {
                         flush_batch(engine.as_ref(), &mut batch, &mut out, &mut verdicts)?;
@@ -245,6 +363,7 @@ pub fn score(args: ScoreArgs) -> anyhow::Result<Status> {
         out.flush().map_err(write_stop)
     };
     let result = run();
+    tally.rejected += reader.quiet_rejected();
     let counts = format!(
         "processed {}, rejected {}, written {}",
         tally.processed, tally.rejected, out.written
@@ -257,7 +376,8 @@ pub fn score(args: ScoreArgs) -> anyhow::Result<Status> {
         }
         Ok(()) => {}
     }
-    report_unknown(reader.unknown_fields());
+    duplicates.report();
+    report_input(&reader, !args.no_evidence);
     if interrupted {
         eprintln!("linkscreen: interrupted: output is INCOMPLETE: {counts}");
         return Ok(Status::Interrupted);
@@ -282,117 +402,167 @@ pub fn score(args: ScoreArgs) -> anyhow::Result<Status> {
     Ok(tally.status())
 }
 
+/// Most profiles `explain` breaks down when an id is given more than once.
+const MAX_EXPLAINED: usize = 20;
+
 pub fn explain(args: ExplainArgs) -> anyhow::Result<Status> {
     let reader =
         profile::open(&args.file).with_context(|| format!("opening {}", args.file.display()))?;
-    let mut found = None;
+    let mut found = Vec::new();
+    let mut matches = 0u64;
+    let mut lines = Vec::new();
     for entry in reader {
         if let Entry::Profile { profile, line } = entry.context("reading input")? {
             if profile.id == args.id {
-                found = Some((line, profile));
-                break;
-            }
-        }
-    }
-    let Some((line, profile)) = found else {
-        anyhow::bail!(
-            "no valid profile with id {:?} in {}",
-            args.id,
-            args.file.display()
-        );
-    };
-    let rules = super::rules::load(args.rules.as_ref())?;
-    let hits = rules.hits(&profile);
-    let a = rules.assess(&hits);
-    let t = linkscreen::score::Scorer::thresholds(&rules);
-    let model = load_model(args.model.as_ref())?;
-    let details = model.details(&profile);
-    let mt = linkscreen::score::Scorer::thresholds(&model);
-    let linear = linkscreen::linear::LinearModel::from_files(&model.extra).ok();
-    let mut out = std::io::stdout().lock();
-    let result = (|| -> std::io::Result<()> {
-        writeln!(out, "profile {} (line {line})", profile.id)?;
-        writeln!(
-            out,
-            "\nmodel: score {:.3} -> {} (review >= {:.2}, fake >= {:.2}; logit {:+.2}{})",
-            details.score,
-            linkscreen::score::verdict(&profile, details.score, &mt).as_str(),
-            mt.review,
-            mt.fake,
-            details.logit,
-            if details.truncated > 0 {
-                format!("; {} section(s) truncated", details.truncated)
-            } else {
-                String::new()
-            }
-        )?;
-        writeln!(out, "  contributions (logit change when removed):")?;
-        for r in details
-            .contributions
-            .iter()
-            .filter(|r| r.weight.abs() >= 0.01)
-            .take(12)
-        {
-            writeln!(
-                out,
-                "  {:<34} {:+.2}  {}",
-                r.code,
-                r.weight,
-                r.evidence.as_deref().unwrap_or("")
-            )?;
-        }
-        if let Some(lin) = &linear {
-            let lt = Scorer::thresholds(lin);
-            let a = lin.score_batch(std::slice::from_ref(&profile));
-            let a = a.ok().and_then(|mut v| v.pop());
-            if let Some(a) = a {
-                writeln!(
-                    out,
-                    "\nlinear: score {:.3} -> {} (review >= {:.2}, fake >= {:.2})",
-                    a.score,
-                    linkscreen::score::verdict(&profile, a.score, &lt).as_str(),
-                    lt.review,
-                    lt.fake
-                )?;
-                writeln!(
-                    out,
-                    "  exact terms of the logit (words and pairs that weighed most):"
-                )?;
-                for r in &a.reasons {
-                    writeln!(
-                        out,
-                        "  {:<34} {:+.2}  {}",
-                        r.code,
-                        r.weight,
-                        r.evidence.as_deref().unwrap_or("")
-                    )?;
+                matches += 1;
+                if lines.len() < MAX_EXPLAINED {
+                    lines.push(line);
+                }
+                if found.len() < MAX_EXPLAINED {
+                    found.push((line, profile));
                 }
             }
         }
-        writeln!(
-            out,
-            "\nrules: score {:.3} -> {} (review >= {:.2}, fake >= {:.2})",
-            a.score,
-            linkscreen::score::verdict(&profile, a.score, &t).as_str(),
-            t.review,
-            t.fake
-        )?;
-        if hits.is_empty() {
-            writeln!(out, "  no rule fired")?;
-        }
-        for r in &a.reasons {
+    }
+    if found.is_empty() {
+        anyhow::bail!(
+            "no valid profile with id \"{}\" in {}",
+            escape_bounded(&args.id, 64),
+            args.file.display()
+        );
+    }
+    let rules = super::rules::load(args.rules.as_ref())?;
+    let model = load_model(args.model.as_ref())?;
+    let mut out = output::stdout();
+    let result = (|| -> std::io::Result<()> {
+        if matches > 1 {
+            let list: Vec<String> = lines.iter().map(u64::to_string).collect();
             writeln!(
                 out,
-                "  {:<28} {:+.2}  {}",
-                r.code,
-                r.weight,
-                r.evidence.as_deref().unwrap_or("")
+                "{matches} profiles have id {} (lines {}{}); each is explained below\n",
+                escape(&args.id),
+                list.join(", "),
+                if matches > lines.len() as u64 {
+                    ", ..."
+                } else {
+                    ""
+                }
             )?;
+        }
+        for (i, (line, profile)) in found.iter().enumerate() {
+            if i > 0 {
+                writeln!(out, "\n----\n")?;
+            }
+            explain_one(&mut out, &rules, &model, profile, *line)?;
         }
         out.flush()
     })();
-    match result {
-        Err(e) if is_broken_pipe(&e) => Ok(Status::Success),
-        other => other.map(|_| Status::Success).map_err(Into::into),
+    output::finish(result, Status::Success)
+}
+
+/// The linear engine's part of an explanation: its exact terms.
+fn explain_linear(
+    out: &mut impl Write,
+    lin: &linkscreen::linear::LinearModel,
+    profile: &Profile,
+) -> std::io::Result<()> {
+    let lt = Scorer::thresholds(lin);
+    let Some(a) = lin
+        .score_batch(std::slice::from_ref(profile))
+        .ok()
+        .and_then(|mut v| v.pop())
+    else {
+        return Ok(());
+    };
+    writeln!(
+        out,
+        "\nlinear: score {:.3} -> {} (review >= {:.2}, fake >= {:.2})",
+        a.score,
+        linkscreen::score::verdict(profile, a.score, &lt).as_str(),
+        lt.review,
+        lt.fake
+    )?;
+    writeln!(
+        out,
+        "  exact terms of the logit (the words and pairs that weighed most):"
+    )?;
+    for r in &a.reasons {
+        writeln!(
+            out,
+            "  {:<34} {:+.2}  {}",
+            escape(&r.code),
+            r.weight,
+            escape(r.evidence.as_deref().unwrap_or(""))
+        )?;
     }
+    Ok(())
+}
+
+/// Writes the breakdown of one profile's score; every echoed value is escaped.
+fn explain_one(
+    out: &mut impl Write,
+    rules: &linkscreen::rules::RuleSet,
+    model: &linkscreen::model::Classifier,
+    profile: &Profile,
+    line: u64,
+) -> std::io::Result<()> {
+    let hits = rules.hits(profile);
+    let a = rules.assess(&hits);
+    let t = linkscreen::score::Scorer::thresholds(rules);
+    let details = model.details(profile);
+    let mt = linkscreen::score::Scorer::thresholds(model);
+    writeln!(out, "profile {} (line {line})", escape(&profile.id))?;
+    writeln!(
+        out,
+        "\nmodel: score {:.3} -> {} (review >= {:.2}, fake >= {:.2}; logit {:+.2}{})",
+        details.score,
+        linkscreen::score::verdict(profile, details.score, &mt).as_str(),
+        mt.review,
+        mt.fake,
+        details.logit,
+        if details.truncated > 0 {
+            format!("; {} section(s) truncated", details.truncated)
+        } else {
+            String::new()
+        }
+    )?;
+    writeln!(out, "  contributions (logit change when removed):")?;
+    for r in details
+        .contributions
+        .iter()
+        .filter(|r| r.weight.abs() >= 0.01)
+        .take(12)
+    {
+        writeln!(
+            out,
+            "  {:<34} {:+.2}  {}",
+            escape(&r.code),
+            r.weight,
+            escape(r.evidence.as_deref().unwrap_or(""))
+        )?;
+    }
+    if let Ok(lin) = linkscreen::linear::LinearModel::from_files(&model.extra) {
+        explain_linear(out, &lin, profile)?;
+    }
+    writeln!(
+        out,
+        "\nrules: score {:.3} -> {} (review >= {:.2}, fake >= {:.2})",
+        a.score,
+        linkscreen::score::verdict(profile, a.score, &t).as_str(),
+        t.review,
+        t.fake
+    )?;
+    if hits.is_empty() {
+        writeln!(out, "  no rule fired")?;
+    }
+    for r in &a.reasons {
+        writeln!(
+            out,
+            "  {:<28} {:+.2}  {}",
+            escape(&r.code),
+            r.weight,
+            escape(r.evidence.as_deref().unwrap_or(""))
+        )?;
+    }
+    Ok(())
 }

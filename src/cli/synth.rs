@@ -117,7 +117,10 @@ impl Settings {
 
 fn create(path: &PathBuf) -> anyhow::Result<Box<dyn Write>> {
     if path.as_os_str() == "-" {
-        return Ok(Box::new(BufWriter::new(std::io::stdout().lock())));
+        return Ok(Box::new(BufWriter::with_capacity(
+            1 << 16,
+            super::output::stdout(),
+        )));
     }
     let file = File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
     Ok(Box::new(BufWriter::with_capacity(1 << 20, file)))
@@ -133,11 +136,18 @@ pub fn run(args: SynthArgs) -> anyhow::Result<Status> {
         meta.as_mut().map(|m| m.as_mut() as &mut dyn Write),
         &super::interrupted,
     )
-    .with_context(|| format!("writing {}", settings.out.display()))?;
-    profiles.flush().context("flushing the profile file")?;
-    if let Some(m) = meta.as_mut() {
-        m.flush().context("flushing the meta file")?;
-    }
+    .and_then(|n| {
+        profiles.flush()?;
+        if let Some(m) = meta.as_mut() {
+            m.flush()?;
+        }
+        Ok(n)
+    });
+    let written = match written {
+        // `synth --out - | head`: the reader has what it wanted.
+        Err(e) if super::output::is_broken_pipe(&e) => return Ok(Status::Success),
+        other => other.with_context(|| format!("writing {}", settings.out.display()))?,
+    };
     if written < settings.config.n {
         eprintln!(
             "linkscreen: interrupted: output is INCOMPLETE: wrote {written} of {} profiles",

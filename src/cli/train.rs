@@ -1,6 +1,6 @@
 //! `linkscreen train`: trains a model from a configuration file and writes the artifact.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use clap::Parser;
@@ -28,6 +28,41 @@ pub struct TrainArgs {
     pub loao_engines: Option<Vec<String>>,
 }
 
+/// The sibling directory a run writes its artifact into before it becomes `out`.
+fn partial_dir(out: &Path) -> PathBuf {
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "model".into());
+    out.with_file_name(format!("{name}.partial-{}", std::process::id()))
+}
+
+/// Puts a finished artifact at `out`. A new `out` is one rename. An existing directory keeps
+/// its other files: its manifest goes first and comes back last, so that at every moment
+/// in between the directory fails the integrity check instead of looking complete.
+fn install(partial: &Path, out: &Path) -> std::io::Result<()> {
+    if !out.exists() {
+        return std::fs::rename(partial, out);
+    }
+    let manifest = "manifest.json";
+    match std::fs::remove_file(out.join(manifest)) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
+        _ => {}
+    }
+    for entry in std::fs::read_dir(partial)? {
+        let name = entry?.file_name();
+        if name != manifest {
+            std::fs::rename(partial.join(&name), out.join(&name))?;
+        }
+    }
+    std::fs::rename(partial.join(manifest), out.join(manifest))?;
+    std::fs::remove_dir(partial)
+}
+
+/// Trains, writes the artifact into a sibling `OUT.partial-PID` directory and moves it to
+/// `OUT` only once it is complete, so an interrupted or failed run never leaves a
+/// complete-looking model. Ctrl-C ends the process at once (status 130): a partial directory
+/// may remain, and its name says what it is.
 pub fn run(args: TrainArgs) -> anyhow::Result<Status> {
     let mut cfg = linkscreen::train::TrainConfig::from_file(&args.config)
         .with_context(|| format!("reading {}", args.config.display()))?;
@@ -36,8 +71,29 @@ pub fn run(args: TrainArgs) -> anyhow::Result<Status> {
         cfg.validate()?;
     }
     let device = linkscreen::train::device(&args.device)?;
+    let partial = partial_dir(&args.out);
+    super::set_interrupt_note(format!(
+        "no model was written to {} (a partial artifact may remain in {})",
+        args.out.display(),
+        partial.display()
+    ));
     let start = std::time::Instant::now();
-    let outcome = linkscreen::train::train_to(&cfg, &device, &args.out)?;
+    let outcome = linkscreen::train::train(&cfg, &device)?;
+    if let Some(parent) = partial.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("creating {}", parent.display()))?;
+    }
+    outcome
+        .classifier
+        .save(&partial)
+        .with_context(|| format!("writing the artifact into {}", partial.display()))?;
+    install(&partial, &args.out).with_context(|| {
+        format!(
+            "moving the artifact from {} to {}",
+            partial.display(),
+            args.out.display()
+        )
+    })?;
     let c = &outcome.classifier.calibration;
     eprintln!(
         "linkscreen: trained in {:.1} s; wrote {} (temperature {:.3}, review >= {:.3}, fake >= {:.3})",

@@ -125,3 +125,10 @@ fn known_directions() {
     assert_eq!(feature_sign("ratio_followers_following"), None);
     assert_eq!(feature_sign("verified"), Some(Sign::Free));
 }
+
+#[test]
+fn the_artifact_loader_knows_the_linear_files() {
+    for f in [LINEAR_JSON, LINEAR_WEIGHTS] {
+        assert!(crate::model::OPTIONAL_FILES.contains(&f), "{f}");
+    }
+}

@@ -28,6 +28,12 @@ pub const ARTIFACT_FILES: [&str; 7] = [
     "MODEL_CARD.md",
 ];
 
+/// Optional files an engine reads from an artifact when its manifest lists them: the hybrid's
+/// coefficients and the linear engine's files (`crate::linear::LINEAR_JSON`, `LINEAR_WEIGHTS`;
+/// spelled out here so that `model` does not import `linear`, and tested equal there). Present
+/// but unlisted, they refuse the directory.
+pub const OPTIONAL_FILES: [&str; 3] = [HYBRID_FILE, "linear.json", "linear.safetensors"];
+
 /// The files the classifier parses itself; every other file the manifest lists (metrics, card,
 /// the hybrid's and the linear engine's files) is verified and carried along in `extra`.
 const PARSED_FILES: [&str; 5] = [
@@ -69,13 +75,41 @@ fn integrity(file: &str, reason: impl Into<String>) -> ModelError {
     }
 }
 
+/// Largest file an artifact directory may hold (the shipped model's weights are 5.5 MB);
+/// larger files are refused before they are read.
+pub const MAX_ARTIFACT_FILE_BYTES: u64 = 256 << 20;
+
+/// Largest `manifest.json`.
+pub const MAX_MANIFEST_BYTES: u64 = 1 << 20;
+
+/// Parses a manifest and checks its format version.
+fn parse_manifest(raw: &[u8]) -> Result<Manifest, ModelError> {
+    let m: Manifest = serde_json::from_slice(raw)
+        .map_err(|e| integrity("manifest.json", format!("not a manifest: {e}")))?;
+    if m.format_version != super::FORMAT_VERSION {
+        return Err(integrity(
+            "manifest.json",
+            format!(
+                "format_version {} is not supported (expected {})",
+                m.format_version,
+                super::FORMAT_VERSION
+            ),
+        ));
+    }
+    Ok(m)
+}
+
 /// Checks the files against the manifest (also given among them) and returns it.
 fn verify(files: &ArtifactFiles) -> Result<Manifest, ModelError> {
     let raw = files
         .get("manifest.json")
         .ok_or_else(|| integrity("manifest.json", "missing"))?;
-    let m: Manifest = serde_json::from_slice(raw)
-        .map_err(|e| integrity("manifest.json", format!("not a manifest: {e}")))?;
+    let m = parse_manifest(raw)?;
+    for name in files.keys() {
+        if name != "manifest.json" && !m.files.contains_key(name) {
+            return Err(integrity(name, "not listed in manifest.json"));
+        }
+    }
     for name in ARTIFACT_FILES {
         if !m.files.contains_key(name) {
             return Err(integrity(name, "not listed in manifest.json"));
@@ -90,26 +124,111 @@ fn verify(files: &ArtifactFiles) -> Result<Manifest, ModelError> {
     Ok(m)
 }
 
-/// Reads an artifact directory's files (those the manifest names, plus the required ones).
-pub fn read_dir(dir: &Path) -> Result<ArtifactFiles, ModelError> {
-    let mut files = ArtifactFiles::new();
-    let read = |name: &str| {
-        std::fs::read(dir.join(name)).map_err(|e| integrity(name, format!("cannot read: {e}")))
-    };
-    let manifest = read("manifest.json")?;
-    let names: Vec<String> = serde_json::from_slice::<Manifest>(&manifest)
-        .map(|m| m.files.into_keys().collect())
-        .unwrap_or_default();
-    files.insert("manifest.json".into(), manifest);
-    for name in names
-        .iter()
-        .map(String::as_str)
-        .chain(ARTIFACT_FILES)
-        .filter(|n| !n.contains('/') && !n.contains('\\') && *n != "manifest.json")
-    {
-        if !files.contains_key(name) {
-            files.insert(name.to_owned(), read(name)?);
+/// Reads one file of an artifact directory, safely: only a regular file (a FIFO, a device or
+/// a directory, or a symbolic link to one, is refused without being opened for reading), of
+/// at most `limit` bytes (checked before reading, and again while reading).
+fn read_regular(dir: &Path, name: &str, limit: u64) -> Result<Vec<u8>, ModelError> {
+    use std::io::Read;
+    let path = dir.join(name);
+    let meta = match std::fs::metadata(&path) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(integrity(name, "missing"))
         }
+        Err(e) => return Err(integrity(name, format!("cannot read: {e}"))),
+    };
+    let check = |meta: &std::fs::Metadata| {
+        if !meta.is_file() {
+            return Err(integrity(
+                name,
+                "not a regular file (FIFOs, devices and directories are never read)",
+            ));
+        }
+        if meta.len() > limit {
+            return Err(integrity(
+                name,
+                format!("{} bytes, more than the limit of {limit}", meta.len()),
+            ));
+        }
+        Ok(())
+    };
+    check(&meta)?;
+    // Opened without blocking (a FIFO swapped in after the check cannot hang the open) and
+    // checked again on the open file.
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(target_os = "linux")]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, 0o4000); // O_NONBLOCK
+    let file = options
+        .open(&path)
+        .map_err(|e| integrity(name, format!("cannot read: {e}")))?;
+    check(
+        &file
+            .metadata()
+            .map_err(|e| integrity(name, format!("cannot read: {e}")))?,
+    )?;
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| integrity(name, format!("cannot read: {e}")))?;
+    if bytes.len() as u64 > limit {
+        return Err(integrity(
+            name,
+            format!("more than the limit of {limit} bytes"),
+        ));
+    }
+    Ok(bytes)
+}
+
+/// Reads an artifact directory's files: only those its manifest lists (the required ones
+/// must be among them). A file the loader would use but the manifest does not list
+/// (`hybrid.json`) is refused by name rather than ignored or read unverified.
+pub fn read_dir(dir: &Path) -> Result<ArtifactFiles, ModelError> {
+    match std::fs::metadata(dir) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(ModelError::NotFound {
+                path: dir.display().to_string(),
+            })
+        }
+        Ok(m) if !m.is_dir() => {
+            return Err(ModelError::File {
+                file: dir.display().to_string(),
+                reason: "not a directory".into(),
+            })
+        }
+        _ => {}
+    }
+    let mut files = ArtifactFiles::new();
+    let manifest = read_regular(dir, "manifest.json", MAX_MANIFEST_BYTES)?;
+    let listed = parse_manifest(&manifest)?.files;
+    files.insert("manifest.json".into(), manifest);
+    for name in ARTIFACT_FILES {
+        if !listed.contains_key(name) {
+            return Err(integrity(name, "not listed in manifest.json"));
+        }
+    }
+    for name in OPTIONAL_FILES {
+        if !listed.contains_key(name) && dir.join(name).symlink_metadata().is_ok() {
+            return Err(integrity(
+                name,
+                "present but not listed in manifest.json: refused (every file the loader uses \
+                 must be covered by the manifest)",
+            ));
+        }
+    }
+    for name in listed.keys() {
+        if name.is_empty()
+            || name.contains(['/', '\\'])
+            || name == "."
+            || name == ".."
+            || name == "manifest.json"
+        {
+            return Err(integrity(name, "not a plain file name"));
+        }
+        files.insert(
+            name.clone(),
+            read_regular(dir, name, MAX_ARTIFACT_FILE_BYTES)?,
+        );
     }
     Ok(files)
 }

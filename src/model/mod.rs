@@ -16,7 +16,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use crate::profile::Profile;
 use crate::score::{Assessment, EngineKind, Reason, ScoreError, Scorer, Thresholds};
 
-pub use artifact::{safetensors_bytes, sha256_hex, ArtifactFiles, ARTIFACT_FILES};
+pub use artifact::{safetensors_bytes, sha256_hex, ArtifactFiles, ARTIFACT_FILES, OPTIONAL_FILES};
 pub use config::{Calibration, FeatureStats, ModelConfig, FORMAT_VERSION};
 pub use net::Weights;
 pub use text::{Encoded, TextEncoder, SECTIONS};
@@ -29,6 +29,8 @@ pub enum ModelError {
     File { file: String, reason: String },
     #[error("integrity check failed for model file {file}: {reason}")]
     Integrity { file: String, reason: String },
+    #[error("model directory {path} not found")]
+    NotFound { path: String },
     #[error("cannot write model file {file}: {source}")]
     Write {
         file: String,

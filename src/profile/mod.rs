@@ -13,8 +13,11 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-pub use parse::{parse_line, profile_from_value, FieldError, LineError};
-pub use reader::{load, open, Entry, LoadedFile, ProfileReader};
+pub use parse::{
+    parse_line, profile_from_value, sanitize_field_name, FieldError, LineError,
+    MAX_FIELDS_PER_OBJECT, MAX_FIELD_NAME_CHARS, MAX_UNKNOWN_NAMES, MORE_UNKNOWN,
+};
+pub use reader::{load, open, Entry, FormatHint, LoadedFile, ProfileReader};
 
 /// The version of the record format this module implements.
 pub const FORMAT_VERSION: u32 = 1;
@@ -444,12 +447,44 @@ mod tests {
             (r#"{"id":""}"#, "id", "empty"),
             (r#"[1,2]"#, "(record)", "object"),
             (r#"{"id":"a""#, "(record)", "JSON"),
+            (r#"{"id":"a","id":"b"}"#, "id", "given twice"),
+            (
+                r#"{"id":"a","experience":[{"end":null,"end":"2020-01"}]}"#,
+                "end",
+                "given twice",
+            ),
+            (r#"{"id":"a","posts":"1,200"}"#, "posts", "(use 1200,"),
+            (
+                r#"{"id":"a","experience":[{"start":"2019/03"}]}"#,
+                "experience[0].start",
+                "(use \"2019-03\")",
+            ),
         ];
         for (line, field, reason) in cases {
             let e = parse(line).unwrap_err();
             assert_eq!(e.field, field, "{line}");
             assert!(e.reason.contains(reason), "{line}: {}", e.reason);
         }
+    }
+
+    #[test]
+    fn unknown_field_names_are_sanitised_and_bounded() {
+        let mut unknown = BTreeSet::new();
+        for i in 0..100 {
+            let line = format!("{{\"id\":\"a\",\"k{i}\\u001b{}\":1}}", "z".repeat(80));
+            parse_line(line.as_bytes(), &mut unknown).unwrap();
+        }
+        assert_eq!(unknown.len(), MAX_UNKNOWN_NAMES + 1);
+        assert!(unknown.contains(MORE_UNKNOWN));
+        for name in &unknown {
+            assert!(!name.chars().any(char::is_control), "{name}");
+            assert!(name.chars().count() <= MAX_FIELD_NAME_CHARS + 8, "{name}");
+        }
+        let many: String = (0..MAX_FIELDS_PER_OBJECT + 1)
+            .map(|i| format!(",\"f{i}\":0"))
+            .collect();
+        let e = parse(&format!("{{\"id\":\"a\"{many}}}")).unwrap_err();
+        assert!(e.reason.contains("more than 256 fields"), "{}", e.reason);
     }
 
     #[test]

@@ -122,10 +122,93 @@ fn opt_count(obj: &Map<String, Value>, key: &str) -> Result<Option<u64>, FieldEr
                 format!("must be a non-negative integer, got {n}"),
             )),
         },
+        Some(Value::String(s)) => Err(field_err(
+            key,
+            format!(
+                "must be a non-negative integer, got {}{}",
+                describe_text(s),
+                count_hint(s)
+            ),
+        )),
         Some(v) => Err(field_err(
             key,
             format!("must be a non-negative integer, got {}", describe(v)),
         )),
+    }
+}
+
+/// A hint for a count written as text, such as `"500+"` or `"1,200"`: the number to write.
+/// Only digits are echoed, never other text.
+fn count_hint(s: &str) -> String {
+    let t = s.trim().trim_end_matches('+').trim();
+    let digits: String = t.chars().filter(|c| c.is_ascii_digit()).collect();
+    let plain = t
+        .chars()
+        .all(|c| c.is_ascii_digit() || c == ',' || c == ' ' || c == '\u{202F}');
+    if plain && !digits.is_empty() && digits.len() <= 10 {
+        format!(
+            " (use {}, a number without quotes)",
+            digits.trim_start_matches('0').max("0")
+        )
+    } else {
+        String::new()
+    }
+}
+
+/// A hint for a month written another way (`"Jan 2023"`, `"2023/01"`, `"Present"`).
+fn month_hint(s: &str, is_end: bool) -> String {
+    let t = s.trim().to_ascii_lowercase();
+    const CURRENT: [&str; 8] = [
+        "present",
+        "current",
+        "now",
+        "today",
+        "ongoing",
+        "aujourd'hui",
+        "heute",
+        "actuel",
+    ];
+    if CURRENT.contains(&t.as_str()) {
+        return if is_end {
+            " (use null for a current position)".into()
+        } else {
+            String::new()
+        };
+    }
+    const MONTHS: [&str; 12] = [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ];
+    let parts: Vec<&str> = t
+        .split([' ', '/', '-', '.', ','])
+        .filter(|p| !p.is_empty())
+        .collect();
+    let year = |p: &str| {
+        (p.len() == 4 && p.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| p.parse::<u16>().ok())
+            .flatten()
+            .filter(|y| (1900..=2100).contains(y))
+    };
+    let month = |p: &str| -> Option<usize> {
+        if p.len() <= 2 && p.bytes().all(|b| b.is_ascii_digit()) {
+            return p.parse::<usize>().ok().filter(|m| (1..=12).contains(m));
+        }
+        MONTHS
+            .iter()
+            .position(|m| p.len() >= 3 && p.starts_with(m) && p.is_ascii())
+            .map(|i| i + 1)
+    };
+    let found = match parts.as_slice() {
+        [a, b] => match (year(a), month(b), month(a), year(b)) {
+            (Some(y), Some(m), _, _) | (_, _, Some(m), Some(y)) => Some((y, m)),
+            _ => None,
+        },
+        [a] => year(a).map(|y| (y, 0)),
+        _ => None,
+    };
+    match found {
+        Some((y, 0)) => format!(" (use \"{y}-MM\" with the month)"),
+        Some((y, m)) => format!(" (use \"{y}-{m:02}\")"),
+        None => String::new(),
     }
 }
 
@@ -177,8 +260,9 @@ fn year_month(
             field_err(
                 path,
                 format!(
-                    "must be a month \"YYYY-MM\" (1900-2100), got {}",
-                    describe_text(s)
+                    "must be a month \"YYYY-MM\" (1900-2100), got {}{}",
+                    describe_text(s),
+                    month_hint(s, key == "end")
                 ),
             )
         }),
@@ -312,7 +396,13 @@ pub fn profile_from_value(
     })?;
     for k in o.keys() {
         if !TOP_FIELDS.contains(&k.as_str()) {
-            unknown.insert(k.chars().take(64).collect());
+            // Bounded: at most MAX_UNKNOWN_NAMES sanitised names, then one marker.
+            let name = sanitize_field_name(k);
+            if unknown.len() < MAX_UNKNOWN_NAMES || unknown.contains(&name) {
+                unknown.insert(name);
+            } else {
+                unknown.insert(MORE_UNKNOWN.to_owned());
+            }
         }
     }
     let id = match o.get("id") {
@@ -410,6 +500,116 @@ pub fn profile_from_value(
     })
 }
 
+/// Most fields one JSON object of a record may have: the format has 26 top-level fields, so
+/// more is an error, and a line cannot make the parser hold millions of keys.
+pub const MAX_FIELDS_PER_OBJECT: usize = 256;
+
+/// Longest field name quoted in a message (longer names are cut, with `…`).
+pub const MAX_FIELD_NAME_CHARS: usize = 32;
+
+/// Most distinct unknown field names kept for the run's note; further ones are summarised.
+pub const MAX_UNKNOWN_NAMES: usize = 16;
+
+/// The entry kept in the unknown-field set when [`MAX_UNKNOWN_NAMES`] is reached: sanitised
+/// names never contain a raw `…`, so it cannot be forged.
+pub const MORE_UNKNOWN: &str = "…";
+
+/// A field name as it may appear in a message: letters, digits and `_-.$@:` as they are,
+/// anything else escaped (`\u{1b}`), cut to [`MAX_FIELD_NAME_CHARS`] characters.
+pub fn sanitize_field_name(name: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in name.chars().enumerate() {
+        if i == MAX_FIELD_NAME_CHARS {
+            out.push('…');
+            break;
+        }
+        if c.is_ascii_alphanumeric() || "_-.$@:".contains(c) {
+            out.push(c);
+        } else {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        }
+    }
+    out
+}
+
+/// A JSON value decoded with the checks `serde_json::Value` does not make: a key given twice
+/// in one object is an error (instead of the last one silently winning), and so is an object
+/// with more than [`MAX_FIELDS_PER_OBJECT`] keys.
+struct Checked(Value);
+
+/// The marker of a duplicate-key error, followed by the sanitised key.
+const DUPLICATE: &str = "duplicate key ";
+
+impl<'de> serde::Deserialize<'de> for Checked {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Checked, D::Error> {
+        d.deserialize_any(CheckedVisitor).map(Checked)
+    }
+}
+
+struct CheckedVisitor;
+
+impl<'de> serde::de::Visitor<'de> for CheckedVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        serde::Deserialize::deserialize(d).map(|c: Checked| c.0)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(64));
+        while let Some(Checked(v)) = seq.next_element()? {
+            items.push(v);
+        }
+        Ok(Value::Array(items))
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        use serde::de::Error;
+        let mut out = Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if out.contains_key(&key) {
+                return Err(A::Error::custom(format!(
+                    "{DUPLICATE}{}",
+                    sanitize_field_name(&key)
+                )));
+            }
+            if out.len() == MAX_FIELDS_PER_OBJECT {
+                return Err(A::Error::custom(format!(
+                    "more than {MAX_FIELDS_PER_OBJECT} fields in one object"
+                )));
+            }
+            let Checked(v) = map.next_value()?;
+            out.insert(key, v);
+        }
+        Ok(Value::Object(out))
+    }
+}
+
 /// Parses one line (without its newline) as a profile record.
 pub fn parse_line(bytes: &[u8], unknown: &mut BTreeSet<String>) -> Result<Profile, FieldError> {
     let text = std::str::from_utf8(bytes).map_err(|e| {
@@ -418,13 +618,28 @@ pub fn parse_line(bytes: &[u8], unknown: &mut BTreeSet<String>) -> Result<Profil
             format!("invalid UTF-8 at byte {}", e.valid_up_to()),
         )
     })?;
-    let value: Value = serde_json::from_str(text).map_err(|e| {
+    let value = parse_json(text)?;
+    profile_from_value(&value, unknown)
+}
+
+/// Decodes a line as one checked JSON value (see [`Checked`]).
+pub(super) fn parse_json(text: &str) -> Result<Value, FieldError> {
+    let value: Checked = serde_json::from_str(text).map_err(|e| {
         let msg = e.to_string();
         let msg = msg.split(" at line ").next().unwrap_or(&msg).to_owned();
+        if let Some(key) = msg.strip_prefix(DUPLICATE) {
+            return field_err(
+                key,
+                "given twice in one object (the line is rejected rather than one value picked)",
+            );
+        }
+        if msg.starts_with("more than ") {
+            return field_err("(record)", msg);
+        }
         field_err(
             "(record)",
             format!("not valid JSON at column {}: {msg}", e.column()),
         )
     })?;
-    profile_from_value(&value, unknown)
+    Ok(value.0)
 }

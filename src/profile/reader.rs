@@ -21,6 +21,60 @@ pub struct ProfileReader<R> {
     buf: Vec<u8>,
     line: u64,
     unknown: BTreeSet<String>,
+    /// Non-blank lines read so far.
+    content_lines: u64,
+    /// Set when the first line showed the input is not JSON Lines at all.
+    hint: Option<FormatHint>,
+    /// Lines rejected after such a hint, counted but not yielded one by one.
+    quiet_rejected: u64,
+    /// Whether the input started with a UTF-8 byte-order mark (ignored).
+    bom: bool,
+}
+
+/// What the first line of an input that is not JSON Lines looks like.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FormatHint {
+    Csv,
+    PrettyJson,
+    JsonArray,
+}
+
+impl FormatHint {
+    /// The one-line explanation given instead of an error per line.
+    pub fn message(self) -> &'static str {
+        match self {
+            FormatHint::Csv => {
+                "this looks like CSV: linkscreen reads JSON Lines, one JSON object per line; \
+                 see docs/profile-format.md"
+            }
+            FormatHint::PrettyJson => {
+                "this looks like pretty-printed JSON (one object over several lines): \
+                 linkscreen reads JSON Lines, one JSON object per line (e.g. `jq -c . FILE`); \
+                 see docs/profile-format.md"
+            }
+            FormatHint::JsonArray => {
+                "this looks like a JSON array: linkscreen reads JSON Lines, one JSON object \
+                 per line (e.g. `jq -c '.[]' FILE`); see docs/profile-format.md"
+            }
+        }
+    }
+
+    /// Recognises the first non-blank line of an input that is not JSON Lines.
+    fn detect(line: &[u8], error: &super::FieldError) -> Option<FormatHint> {
+        let t = line.trim_ascii();
+        match t.first() {
+            Some(b'[') => Some(FormatHint::JsonArray),
+            Some(b'{') if t == b"{" => Some(FormatHint::PrettyJson),
+            Some(b'{') => None,
+            Some(_)
+                if error.field == "(record)"
+                    && t.iter().any(|&b| matches!(b, b',' | b';' | b'\t')) =>
+            {
+                Some(FormatHint::Csv)
+            }
+            _ => None,
+        }
+    }
 }
 
 impl<R: BufRead> ProfileReader<R> {
@@ -30,12 +84,39 @@ impl<R: BufRead> ProfileReader<R> {
             buf: Vec::with_capacity(4096),
             line: 0,
             unknown: BTreeSet::new(),
+            content_lines: 0,
+            hint: None,
+            quiet_rejected: 0,
+            bom: false,
         }
     }
 
-    /// Unknown field names seen so far, to be reported once per run.
+    /// Unknown field names seen so far, sanitised and bounded (see `sanitize_field_name`,
+    /// `MAX_UNKNOWN_NAMES`; a final `…` stands for further names), to be reported once.
     pub fn unknown_fields(&self) -> &BTreeSet<String> {
         &self.unknown
+    }
+
+    /// Whether no non-blank line has been read (at the end: the input was empty).
+    pub fn is_empty(&self) -> bool {
+        self.content_lines == 0
+    }
+
+    /// Set when the first line showed the input is not JSON Lines: it was rejected with the
+    /// hint's message, and later invalid lines are counted in [`Self::quiet_rejected`]
+    /// instead of being yielded one by one (valid lines are still yielded).
+    pub fn format_hint(&self) -> Option<FormatHint> {
+        self.hint
+    }
+
+    /// Lines rejected after a [`FormatHint`] without an entry of their own.
+    pub fn quiet_rejected(&self) -> u64 {
+        self.quiet_rejected
+    }
+
+    /// Whether the input started with a UTF-8 byte-order mark, which was ignored.
+    pub fn had_bom(&self) -> bool {
+        self.bom
     }
 
     /// Reads one line into `buf`, keeping at most `MAX_LINE_BYTES`. Returns `None` at end of
@@ -93,13 +174,33 @@ impl<R: BufRead> Iterator for ProfileReader<R> {
                 );
                 return Some(Ok(Entry::Rejected(LineError { line, error })));
             }
-            let bytes = self.buf.strip_suffix(b"\r").unwrap_or(&self.buf);
+            let mut bytes = self.buf.strip_suffix(b"\r").unwrap_or(&self.buf);
+            if line == 1 {
+                if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
+                    self.bom = true;
+                    bytes = rest;
+                }
+            }
             if bytes.iter().all(|b| b.is_ascii_whitespace()) {
                 continue;
             }
+            self.content_lines += 1;
             let entry = match parse_line(bytes, &mut self.unknown) {
                 Ok(profile) => Entry::Profile { line, profile },
-                Err(error) => Entry::Rejected(LineError { line, error }),
+                Err(_) if self.hint.is_some() => {
+                    self.quiet_rejected += 1;
+                    continue;
+                }
+                Err(error) => {
+                    if self.content_lines == 1 {
+                        if let Some(h) = FormatHint::detect(bytes, &error) {
+                            self.hint = Some(h);
+                            let error = field_err("(input)", h.message());
+                            return Some(Ok(Entry::Rejected(LineError { line, error })));
+                        }
+                    }
+                    Entry::Rejected(LineError { line, error })
+                }
             };
             return Some(Ok(entry));
         }
@@ -126,6 +227,8 @@ pub struct LoadedFile {
     pub profiles: Vec<(u64, Profile)>,
     pub rejected: Vec<LineError>,
     pub unknown_fields: BTreeSet<String>,
+    /// Lines rejected after a format hint (see [`ProfileReader::quiet_rejected`]).
+    pub quiet_rejected: u64,
 }
 
 /// Reads a whole profile file (or `-`) into memory.
@@ -139,5 +242,6 @@ pub fn load(path: &std::path::Path) -> io::Result<LoadedFile> {
         }
     }
     out.unknown_fields = reader.unknown.clone();
+    out.quiet_rejected = reader.quiet_rejected;
     Ok(out)
 }

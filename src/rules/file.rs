@@ -16,6 +16,55 @@ use serde::Deserialize;
 
 use crate::profile::{PhotoFlag, TextField, COUNT_FIELDS};
 
+/// Text fields no phrase or regex rule may read: they stand for the owner's name or origin.
+pub const IDENTITY_PROXIES: [&str; 3] = ["username", "location", "languages"];
+
+/// Largest count a regex repetition may have (`a{1000}`); larger ones are refused at load.
+pub const MAX_REGEX_REPETITION: u32 = 1000;
+
+/// Limits on a compiled rule regex (bytes of the compiled program and of the lazy DFA, and
+/// nesting depth), so that no rule file can make matching slow or memory-hungry.
+pub const REGEX_SIZE_LIMIT: usize = 4 << 20;
+pub const REGEX_DFA_SIZE_LIMIT: usize = 2 << 20;
+pub const REGEX_NEST_LIMIT: u32 = 32;
+
+/// The first counted repetition (`{n}`, `{n,}`, `{n,m}`) above [`MAX_REGEX_REPETITION`] in a
+/// regex, skipping escapes and character classes.
+fn oversized_repetition(pattern: &str) -> Option<u64> {
+    let b = pattern.as_bytes();
+    let mut i = 0;
+    let mut class = 0usize;
+    while i < b.len() {
+        match b[i] {
+            b'\\' => i += 1,
+            b'[' => class += 1,
+            b']' if class > 0 => class -= 1,
+            b'{' if class == 0 => {
+                let end = b[i..].iter().position(|&c| c == b'}').map(|n| i + n);
+                if let Some(end) = end {
+                    let inner = &pattern[i + 1..end];
+                    let numbers: Vec<&str> = inner.split(',').map(str::trim).collect();
+                    if numbers.len() <= 2
+                        && numbers
+                            .iter()
+                            .all(|n| n.bytes().all(|c| c.is_ascii_digit()))
+                    {
+                        for n in numbers.iter().filter(|n| !n.is_empty()) {
+                            let v: u64 = n.parse().unwrap_or(u64::MAX);
+                            if v > u64::from(MAX_REGEX_REPETITION) {
+                                return Some(v);
+                            }
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
 /// The rule file format version this build reads.
 pub const RULES_FORMAT_VERSION: u32 = 1;
 
@@ -174,14 +223,25 @@ impl RuleSpec {
         }
     }
 
-    /// The text fields the rule reads, validated. `name` is refused: a rule must never be
-    /// able to score a profile by its owner's name.
+    /// The text fields the rule reads, validated. Identity proxies are refused: a rule must
+    /// never be able to score a profile by its owner's name, or by what stands for it or for
+    /// their origin (`username`, which carries the name; `location`; `languages`). The one
+    /// exception is the `obfuscation` matcher, which never sees the letters, only what
+    /// normalisation had to undo, and may read `username` and `location`.
     pub fn text_fields(&self) -> Result<Vec<TextField>, RulesError> {
         self.fields
             .iter()
             .map(|f| {
                 if f == "name" {
                     return Err(self.invalid("rules may not read `name` (no ethnic shortcut)"));
+                }
+                let counts_only = self.obfuscation.is_some() && f != "languages";
+                if IDENTITY_PROXIES.contains(&f.as_str()) && !counts_only {
+                    return Err(self.invalid(format!(
+                        "rules may not read `{f}`: it stands for the owner's name or origin \
+                         (identity proxies: name, {})",
+                        IDENTITY_PROXIES.join(", ")
+                    )));
                 }
                 TextField::from_name(f).ok_or_else(|| {
                     let known: Vec<&str> = TextField::ALL.iter().map(|t| t.as_str()).collect();
@@ -237,6 +297,13 @@ impl RuleSpec {
                     .is_empty()
             }) {
                 return Err(self.invalid(format!("phrase {bad:?} is empty after normalisation")));
+            }
+        }
+        if let Some(r) = &self.regex {
+            if let Some(n) = oversized_repetition(r) {
+                return Err(self.invalid(format!(
+                    "regex repetition count {n} is above the limit of {MAX_REGEX_REPETITION}"
+                )));
             }
         }
         if let Some(n) = &self.numeric {

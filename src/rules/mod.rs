@@ -123,10 +123,17 @@ impl RuleSet {
                 }
                 Matcher::Phrases
             } else if let Some(r) = &spec.regex {
-                Matcher::Regex(Regex::new(r).map_err(|e| RulesError::Invalid {
-                    code: spec.code.clone(),
-                    reason: format!("bad regex: {e}"),
-                })?)
+                Matcher::Regex(
+                    regex::RegexBuilder::new(r)
+                        .size_limit(file::REGEX_SIZE_LIMIT)
+                        .dfa_size_limit(file::REGEX_DFA_SIZE_LIMIT)
+                        .nest_limit(file::REGEX_NEST_LIMIT)
+                        .build()
+                        .map_err(|e| RulesError::Invalid {
+                            code: spec.code.clone(),
+                            reason: format!("bad regex: {e}"),
+                        })?,
+                )
             } else if let Some(n) = &spec.numeric {
                 Matcher::Numeric {
                     field: n.field.clone(),
@@ -259,8 +266,13 @@ impl RuleSet {
                         }
                     }
                     (found.total() >= *min && found.total() > 0).then(|| {
+                        let marks = if found.marks > 0 {
+                            format!(", {} stray combining marks", found.marks)
+                        } else {
+                            String::new()
+                        };
                         format!(
-                            "{} hidden, {} bidi, {} look-alike characters in {}",
+                            "{} hidden, {} bidi, {} look-alike characters{marks} in {}",
                             found.invisible,
                             found.bidi,
                             found.confusables,

@@ -272,6 +272,56 @@ phrases.en = ["x"]"#,
             r#"numeric = { field = "karma", op = "<", value = 1 }"#,
             "karma",
         ),
+        // Issue 13 row 14: a regex that is slow or huge to compile.
+        (
+            "huge_repetition",
+            r#"fields = ["about"]
+regex = "a{100000}""#,
+            "repetition count 100000",
+        ),
+        (
+            "huge_range",
+            r#"fields = ["about"]
+regex = "x[{]b{2,5000}""#,
+            "repetition count 5000",
+        ),
+        (
+            "nested_repetition",
+            r#"fields = ["about"]
+regex = "((a{1000}){1000}){1000}""#,
+            "size limit",
+        ),
+        (
+            "deep_nesting",
+            r#"fields = ["about"]
+regex = "((((((((((((((((((((((((((((((((((((((((a))))))))))))))))))))))))))))))))))))))))""#,
+            "nest",
+        ),
+        // Issue 13 row 15: identity proxies.
+        (
+            "reads_username",
+            r#"fields = ["about", "username"]
+phrases.en = ["x"]"#,
+            "`username`",
+        ),
+        (
+            "reads_location",
+            r#"fields = ["location"]
+regex = "moscow""#,
+            "`location`",
+        ),
+        (
+            "reads_languages",
+            r#"fields = ["languages"]
+phrases.en = ["x"]"#,
+            "`languages`",
+        ),
+        (
+            "counts_languages",
+            r#"fields = ["languages"]
+obfuscation = { min = 1 }"#,
+            "`languages`",
+        ),
     ];
     for (code, body, needle) in bad {
         let text = format!(
@@ -280,4 +330,10 @@ phrases.en = ["x"]"#,
         let err = RuleSet::from_toml(&text).unwrap_err().to_string();
         assert!(err.contains(code) && err.contains(needle), "{err}");
     }
+}
+
+#[test]
+fn obfuscation_may_count_hidden_characters_in_usernames_and_ordinary_regexes_compile() {
+    let text = "format_version = 1\nbias = -3.0\n[thresholds]\nreview = 0.5\nfake = 0.8\n[[rule]]\ncode = \"hidden\"\ndescription = \"d\"\nsources = [\"NPSA\"]\nweight = 1.0\nfields = [\"username\", \"location\"]\nobfuscation = { min = 1 }\n[[rule]]\ncode = \"phone\"\ndescription = \"d\"\nsources = [\"NPSA\"]\nweight = 1.0\nfields = [\"about\"]\nregex = '\\+?\\d{2}[ \\d{}]{8,200}'\n";
+    RuleSet::from_toml(text).unwrap();
 }

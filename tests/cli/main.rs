@@ -3,6 +3,7 @@
 
 mod data;
 mod eval;
+mod hardening;
 mod linear;
 mod model;
 mod reliability;

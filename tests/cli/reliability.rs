@@ -32,23 +32,39 @@ fn output_is_byte_identical_across_runs_and_thread_counts() {
     }
 }
 
-/// Inserts zero-width characters, bidi controls and look-alike letters into every text field
-/// except the name (which no engine reads).
+/// How many ways [`disguise`] knows: 0-2 the classic zero-width, bidi and Cyrillic/Greek
+/// tricks; 3-5 those of the red-team pass of issue 13 (variation selectors, tag characters,
+/// fillers, blank glyphs, stray combining marks, look-alikes from other blocks).
+const VARIANTS: usize = 6;
+
+/// Inserts invisible characters, bidi controls, stray combining marks and look-alike letters
+/// into every text field except the name (which no engine reads).
 fn disguise(p: &Profile, variant: usize) -> Profile {
     fn hide(s: &str, variant: usize) -> String {
+        let classic = variant < 3;
+        let inserted: [char; 5] = match variant {
+            0..=2 => ['\u{200B}', '\u{200D}', '\u{2060}', '\u{202E}', '\u{FEFF}'],
+            3 => ['\u{FE0F}', '\u{E0020}', '\u{180B}', '\u{3164}', '\u{17B4}'],
+            4 => ['\u{1D173}', '\u{2800}', '\u{FE00}', '\u{FE0E}', '\u{E0041}'],
+            _ => ['\u{1DC4}', '\u{115F}', '\u{FFA0}', '\u{1160}', '\u{2064}'],
+        };
         let mut out = String::new();
         for (i, c) in s.chars().enumerate() {
-            let c = match (variant + i) % 7 {
-                0 if c == 'a' => '\u{0430}',
-                1 if c == 'e' => '\u{0435}',
-                2 if c == 'o' => '\u{03BF}',
+            let c = match ((variant + i) % 7, classic) {
+                (0, true) if c == 'a' => '\u{0430}',
+                (1, true) if c == 'e' => '\u{0435}',
+                (2, true) if c == 'o' => '\u{03BF}',
+                (0, false) if c == 'a' => '\u{0251}',
+                (1, false) if c == 'e' => '\u{04BD}',
+                (2, false) if c == 'o' => '\u{0585}',
+                (3, false) if c == 'c' => '\u{03F2}',
+                (4, false) if c == 'i' => '\u{0131}',
+                (5, false) if c == 's' => '\u{A731}',
                 _ => c,
             };
             out.push(c);
             if c.is_alphabetic() && (i + variant).is_multiple_of(5) {
-                out.push(
-                    ['\u{200B}', '\u{200D}', '\u{2060}', '\u{202E}', '\u{FEFF}'][(i + variant) % 5],
-                );
+                out.push(inserted[(i + variant) % 5]);
             }
         }
         out
@@ -118,7 +134,7 @@ fn scores(engine: &str, profiles: &[Profile]) -> Vec<(String, f64, Vec<String>)>
 fn hidden_characters_never_lower_the_rule_score() {
     let loaded = profile::load(&root().join(EXAMPLES)).unwrap();
     let clean: Vec<Profile> = loaded.profiles.into_iter().map(|(_, p)| p).collect();
-    for variant in 0..3 {
+    for variant in 0..VARIANTS {
         let disguised: Vec<Profile> = clean.iter().map(|p| disguise(p, variant)).collect();
         let before = scores("rules", &clean);
         let after = scores("rules", &disguised);
@@ -228,7 +244,7 @@ fn hidden_characters_move_the_model_score_by_at_most_five_points() {
     let clean = many_profiles();
     let model = scores("model", &clean);
     let hybrid = scores("hybrid", &clean);
-    for variant in 0..3 {
+    for variant in 0..VARIANTS {
         let disguised: Vec<Profile> = clean.iter().map(|p| disguise(p, variant)).collect();
         let worst = model
             .iter()
