@@ -5,6 +5,7 @@
 
 pub mod datasets;
 pub mod eval;
+pub mod evidence;
 pub mod features;
 pub mod hybrid;
 pub mod meta;

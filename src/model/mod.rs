@@ -203,7 +203,14 @@ impl Classifier {
     fn evidence(&self, p: &Profile, e: &Encoded, code: &str) -> Option<String> {
         if let Some(s) = code.strip_prefix("section:") {
             let i = SECTIONS.iter().position(|n| *n == s)?;
-            return Some(excerpt(&e.texts[i], 80));
+            let parts = TextEncoder::section_parts(p, i);
+            let parts: Vec<(&str, &str)> = parts.iter().map(|(o, n)| (*o, n.as_str())).collect();
+            let shown = crate::evidence::excerpt_as_written(&parts, 80);
+            return Some(if shown.is_empty() {
+                excerpt(&e.texts[i], 80)
+            } else {
+                shown
+            });
         }
         let g = code.strip_prefix("feature:")?;
         if let Some(v) = crate::rules::numeric(p, g) {

@@ -121,6 +121,16 @@ impl TextEncoder {
         (sections, normalized)
     }
 
+    /// The texts of section `s` as `(original, normalised)` pairs, in the order
+    /// [`TextEncoder::section_texts`] joins them (for evidence as written).
+    pub fn section_parts(p: &Profile, s: usize) -> Vec<(&str, String)> {
+        p.texts()
+            .into_iter()
+            .filter(|(f, _)| model_may_read(*f) && section_of(*f) == Some(s))
+            .map(|(_, t)| (t, normalize(t).text))
+            .collect()
+    }
+
     /// Token ids of one normalised text, truncated; returns whether it was cut.
     pub fn token_ids(&self, text: &str) -> (Vec<u32>, bool) {
         if text.is_empty() {
