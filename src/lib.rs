@@ -8,6 +8,7 @@ pub mod eval;
 pub mod evidence;
 pub mod features;
 pub mod hybrid;
+pub mod linkedin;
 pub mod meta;
 pub mod model;
 pub mod normalize;

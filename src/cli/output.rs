@@ -14,6 +14,8 @@ pub enum Format {
     Csv,
     /// An aligned table for reading in a terminal.
     Table,
+    /// One self-contained HTML page: a summary, then one card per profile, riskiest first.
+    Html,
 }
 
 /// Whether an I/O error means the reader went away, which ends a run quietly.
@@ -31,6 +33,8 @@ pub struct RecordWriter<W: Write> {
     pending: u64,
     /// Records flushed to the output: what a reader of the output is sure to have.
     pub written: u64,
+    /// `Format::Html`: the records held until the page is written.
+    html: Option<super::html::Report>,
 }
 
 impl<W: Write> RecordWriter<W> {
@@ -42,7 +46,32 @@ impl<W: Write> RecordWriter<W> {
             header_done: false,
             pending: 0,
             written: 0,
+            html: (format == Format::Html).then(Default::default),
         }
+    }
+
+    /// Writes a record with the profile it scores (the HTML page quotes the profile's text).
+    pub fn write_with(
+        &mut self,
+        r: ScoreRecord,
+        p: &linkscreen::profile::Profile,
+    ) -> io::Result<()> {
+        match &mut self.html {
+            Some(h) => {
+                h.push(r, Some(p), self.evidence);
+                self.pending += 1;
+                Ok(())
+            }
+            None => self.write(r),
+        }
+    }
+
+    /// Writes the HTML page of the records held (nothing for the other formats).
+    pub fn finish(&mut self, ctx: &super::html::Context) -> io::Result<()> {
+        if let Some(h) = self.html.take() {
+            h.render(ctx, &mut self.out)?;
+        }
+        self.flush_all()
     }
 
     pub fn write(&mut self, mut r: ScoreRecord) -> io::Result<()> {
@@ -52,6 +81,13 @@ impl<W: Write> RecordWriter<W> {
             }
         }
         match self.format {
+            Format::Html => {
+                if let Some(h) = &mut self.html {
+                    h.push(r, None, self.evidence);
+                }
+                self.pending += 1;
+                return Ok(());
+            }
             Format::Jsonl => {
                 serde_json::to_writer(&mut self.out, &r)?;
                 self.out.write_all(b"\n")?;
@@ -118,8 +154,16 @@ impl<W: Write> RecordWriter<W> {
         Ok(())
     }
 
-    /// Flushes the output; only then do the records count as written.
+    /// Flushes the output; only then do the records count as written (HTML records count
+    /// once [`RecordWriter::finish`] has written the page).
     pub fn flush(&mut self) -> io::Result<()> {
+        if self.html.is_some() {
+            return self.out.flush();
+        }
+        self.flush_all()
+    }
+
+    fn flush_all(&mut self) -> io::Result<()> {
         self.out.flush()?;
         self.written += self.pending;
         self.pending = 0;

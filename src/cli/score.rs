@@ -8,6 +8,7 @@ use clap::{Parser, ValueEnum};
 use linkscreen::profile::{self, Entry, Profile};
 use linkscreen::score::{ScoreRecord, Scorer};
 
+use super::input::Inputs;
 use super::output::{is_broken_pipe, Format, RecordWriter};
 use super::Status;
 
@@ -29,8 +30,9 @@ pub enum EngineChoice {
     after_help = "Examples:\n  linkscreen check incoming.jsonl\n  cat incoming.jsonl | linkscreen check -"
 )]
 pub struct CheckArgs {
-    /// Profile file (JSON Lines, format v1), or - for standard input.
-    pub file: PathBuf,
+    /// Profile files (JSON Lines, format v1), or - for standard input.
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
 }
 
 #[derive(Debug, Parser)]
@@ -38,10 +40,20 @@ pub struct CheckArgs {
   linkscreen score datasets/examples/profiles.jsonl
   linkscreen score requests.jsonl --engine rules --format table
   linkscreen score requests.jsonl --rules my-rules.toml --format csv > scores.csv
-  linkscreen score requests.jsonl --no-evidence > scores-to-share.jsonl")]
+  linkscreen score requests.jsonl --no-evidence > scores-to-share.jsonl
+  linkscreen score inbox.jsonl --format html > report.html
+  linkscreen score monday.jsonl tuesday.jsonl --format csv > week.csv
+
+Several files are scored in order as one run; rejections then name the file and the line.
+--format html writes one self-contained page (no script, no remote asset) with a summary and one
+card per profile, riskiest first, its reasons in plain words and the evidence highlighted in the
+profile's own text; it holds the records in memory until the end, so use it for an inbox, not
+for millions of profiles. A progress bar appears on standard error for inputs of 16 MiB or more
+when it is a terminal.")]
 pub struct ScoreArgs {
-    /// Profile file (JSON Lines, format v1), or - for standard input.
-    pub file: PathBuf,
+    /// Profile files (JSON Lines, format v1), or - for standard input.
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
     /// Which engine scores the profiles.
     #[arg(long, value_enum, default_value_t = EngineChoice::Model)]
     pub engine: EngineChoice,
@@ -105,19 +117,30 @@ fn report_unknown(fields: &std::collections::BTreeSet<String>) {
 }
 
 pub fn check(args: CheckArgs) -> anyhow::Result<Status> {
-    let mut reader =
-        profile::open(&args.file).with_context(|| format!("opening {}", args.file.display()))?;
+    let inputs = Inputs::new(args.files, "checked");
     let mut tally = Tally::default();
-    for entry in reader.by_ref() {
-        match entry.context("reading input")? {
-            Entry::Profile { .. } => tally.processed += 1,
-            Entry::Rejected(e) => {
-                eprintln!("{e}");
-                tally.rejected += 1;
+    let mut unknown = std::collections::BTreeSet::new();
+    for file in &inputs.files {
+        let mut reader = inputs
+            .open(file)
+            .with_context(|| format!("opening {}", file.display()))?;
+        let prefix = inputs.prefix(file);
+        for entry in reader.by_ref() {
+            match entry.with_context(|| format!("reading {}", file.display()))? {
+                Entry::Profile { .. } => tally.processed += 1,
+                Entry::Rejected(e) => {
+                    eprintln!("{prefix}{e}");
+                    tally.rejected += 1;
+                }
+            }
+            if tally.processed % 4096 == 0 {
+                inputs.tick(tally.processed);
             }
         }
+        unknown.extend(reader.unknown_fields().iter().cloned());
     }
-    report_unknown(reader.unknown_fields());
+    inputs.finish();
+    report_unknown(&unknown);
     eprintln!(
         "linkscreen: valid {}, rejected {}",
         tally.processed, tally.rejected
@@ -180,7 +203,7 @@ fn flush_batch<W: Write>(
         .score_batch(batch)
         .map_err(|e| Stop::Failed(e.into()))?;
     for (p, a) in batch.drain(..).zip(assessments) {
-        out.write(ScoreRecord::new(&p.id, a, engine.kind(), &thresholds))
+        out.write_with(ScoreRecord::new(&p.id, a, engine.kind(), &thresholds), &p)
             .map_err(write_stop)?;
     }
     // Flushing per batch keeps the written count honest if the disk fills up.
@@ -195,10 +218,51 @@ fn write_stop(e: std::io::Error) -> Stop {
     }
 }
 
+/// What the HTML page says about the run.
+fn html_context(args: &ScoreArgs, engine: &dyn Scorer) -> anyhow::Result<super::html::Context> {
+    let mut ctx = super::html::Context {
+        engine: Some(engine.kind()),
+        thresholds: Some(engine.thresholds()),
+        inputs: args.files.iter().map(|f| f.display().to_string()).collect(),
+        ..Default::default()
+    };
+    if args.engine != EngineChoice::Rules {
+        ctx.model = Some(super::about::model_identity(args.model.as_deref()));
+    }
+    let rules = super::rules::load(args.rules.as_ref())?;
+    if args.engine != EngineChoice::Model {
+        let origin = match &args.rules {
+            Some(path) => path.display().to_string(),
+            None => "shipped with linkscreen".to_owned(),
+        };
+        ctx.rules = Some(format!(
+            "{} ({} rules, {origin})",
+            rules.name(),
+            rules.len()
+        ));
+    }
+    ctx.rule_info = rules
+        .specs()
+        .map(|s| (s.code.clone(), (s.description.clone(), s.sources.clone())))
+        .collect();
+    Ok(ctx)
+}
+
 pub fn score(args: ScoreArgs) -> anyhow::Result<Status> {
     let engine = build_engine(args.engine, args.rules.as_ref(), args.model.as_ref())?;
-    let mut reader =
-        profile::open(&args.file).with_context(|| format!("opening {}", args.file.display()))?;
+    let mut ctx = match args.format {
+        Format::Html => html_context(&args, engine.as_ref())?,
+        _ => super::html::Context::default(),
+    };
+    let inputs = Inputs::new(args.files.clone(), "scored");
+    let mut readers = Vec::with_capacity(inputs.files.len());
+    for file in &inputs.files {
+        readers.push(
+            inputs
+                .open(file)
+                .with_context(|| format!("opening {}", file.display()))?,
+        );
+    }
     let stdout = std::io::stdout().lock();
     let mut out = RecordWriter::new(
         std::io::BufWriter::new(stdout),
@@ -209,29 +273,41 @@ pub fn score(args: ScoreArgs) -> anyhow::Result<Status> {
     let mut batch = Vec::with_capacity(BATCH);
     let mut interrupted = false;
     let mut run = || -> Result<(), Stop> {
-        for entry in reader.by_ref() {
-            if super::interrupted() {
-                interrupted = true;
-                break;
-            }
-            match entry.context("reading input").map_err(Stop::Failed)? {
-                Entry::Profile { profile, .. } => {
-                    tally.processed += 1;
-                    batch.push(profile);
-                    if batch.len() == BATCH {
-                        flush_batch(engine.as_ref(), &mut batch, &mut out)?;
+        for (file, reader) in inputs.files.iter().zip(readers.iter_mut()) {
+            let prefix = inputs.prefix(file);
+            for entry in reader.by_ref() {
+                if super::interrupted() {
+                    interrupted = true;
+                    break;
+                }
+                let entry = entry
+                    .with_context(|| format!("reading {}", file.display()))
+                    .map_err(Stop::Failed)?;
+                match entry {
+                    Entry::Profile { profile, .. } => {
+                        tally.processed += 1;
+                        batch.push(profile);
+                        if batch.len() == BATCH {
+                            flush_batch(engine.as_ref(), &mut batch, &mut out)?;
+                            inputs.tick(tally.processed);
+                        }
+                    }
+                    Entry::Rejected(e) => {
+                        eprintln!("{prefix}{e}");
+                        tally.rejected += 1;
                     }
                 }
-                Entry::Rejected(e) => {
-                    eprintln!("{e}");
-                    tally.rejected += 1;
-                }
+            }
+            if interrupted {
+                break;
             }
         }
         flush_batch(engine.as_ref(), &mut batch, &mut out)?;
-        out.flush().map_err(write_stop)
+        ctx.rejected = tally.rejected;
+        out.finish(&ctx).map_err(write_stop)
     };
     let result = run();
+    inputs.finish();
     let counts = format!(
         "processed {}, rejected {}, written {}",
         tally.processed, tally.rejected, out.written
@@ -244,7 +320,11 @@ pub fn score(args: ScoreArgs) -> anyhow::Result<Status> {
         }
         Ok(()) => {}
     }
-    report_unknown(reader.unknown_fields());
+    let mut unknown = std::collections::BTreeSet::new();
+    for r in &readers {
+        unknown.extend(r.unknown_fields().iter().cloned());
+    }
+    report_unknown(&unknown);
     if interrupted {
         eprintln!("linkscreen: interrupted: output is INCOMPLETE: {counts}");
         return Ok(Status::Interrupted);

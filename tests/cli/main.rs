@@ -3,8 +3,11 @@
 
 mod data;
 mod eval;
+mod evidence;
+mod linkedin;
 mod model;
 mod reliability;
+mod report;
 mod score;
 mod synth;
 
