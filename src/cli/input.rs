@@ -12,6 +12,16 @@ use linkscreen::profile::ProfileReader;
 /// Inputs at least this large (in bytes, all files together) get a progress bar.
 pub const PROGRESS_MIN_BYTES: u64 = 16 * 1024 * 1024;
 
+/// A spinner for work without a byte count (evaluation), on a terminal for large inputs only.
+pub fn spinner(file: &Path) -> Option<ProgressBar> {
+    let size = std::fs::metadata(file).map(|m| m.len()).unwrap_or(0);
+    (io::stderr().is_terminal() && size >= PROGRESS_MIN_BYTES).then(|| {
+        let bar = ProgressBar::new_spinner();
+        bar.enable_steady_tick(std::time::Duration::from_millis(200));
+        bar
+    })
+}
+
 /// Counts the bytes read through it.
 struct Counting<R> {
     inner: R,

@@ -343,6 +343,20 @@ pub fn score(args: ScoreArgs) -> anyhow::Result<Status> {
     Ok(tally.status())
 }
 
+/// Evidence on one line of the breakdown: control characters (a newline inside a quoted
+/// message) are written as escapes.
+fn one_line(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
 pub fn explain(args: ExplainArgs) -> anyhow::Result<Status> {
     let reader =
         profile::open(&args.file).with_context(|| format!("opening {}", args.file.display()))?;
@@ -398,7 +412,7 @@ pub fn explain(args: ExplainArgs) -> anyhow::Result<Status> {
                 "  {:<34} {:+.2}  {}",
                 r.code,
                 r.weight,
-                r.evidence.as_deref().unwrap_or("")
+                one_line(r.evidence.as_deref().unwrap_or(""))
             )?;
         }
         writeln!(
@@ -418,7 +432,7 @@ pub fn explain(args: ExplainArgs) -> anyhow::Result<Status> {
                 "  {:<28} {:+.2}  {}",
                 r.code,
                 r.weight,
-                r.evidence.as_deref().unwrap_or("")
+                one_line(r.evidence.as_deref().unwrap_or(""))
             )?;
         }
         out.flush()

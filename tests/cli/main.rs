@@ -4,6 +4,7 @@
 mod data;
 mod eval;
 mod evidence;
+mod habits;
 mod linkedin;
 mod model;
 mod reliability;
