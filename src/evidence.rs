@@ -18,34 +18,75 @@ use unicode_normalization::char::is_combining_mark;
 
 use crate::normalize::normalize;
 
-/// One original character's byte range and the byte range of the normalised text it became.
-type Piece = (Range<usize>, Range<usize>);
+/// What the alignment found for one span: the first and last original characters that
+/// produced normalised text inside it, with the normalised ranges they produced.
+#[derive(Default)]
+struct Found {
+    first: Option<(usize, usize)>,
+    last: Option<(usize, usize)>,
+    /// Original byte ranges of `first` and `last`.
+    start: usize,
+    end: usize,
+    /// Whether every character up to the span's end aligned as expected.
+    exact: bool,
+}
 
-/// The normalised pieces of `original`'s characters up to normalised offset `until`:
-/// `(original byte range, normalised byte range)` per character, and whether every piece
-/// matched exactly.
-fn align(original: &str, normalized: &str, until: usize) -> (Vec<Piece>, bool) {
-    let mut pieces = Vec::new();
-    let mut exact = true;
-    let mut j = 0usize;
-    let mut buf = [0u8; 4];
-    for (o, c) in original.char_indices() {
-        if j >= until {
-            break;
+impl Found {
+    /// Records that original bytes `o` produced normalised bytes `n` (non-empty).
+    fn piece(&mut self, span: &Range<usize>, o: Range<usize>, n: Range<usize>) {
+        if self.first.is_none() && n.end > span.start {
+            self.first = Some((n.start, n.end));
+            self.start = o.start;
         }
+        if n.start < span.end {
+            self.last = Some((n.start, n.end));
+            self.end = o.end;
+        }
+    }
+}
+
+/// Aligns `original` with `normalized` (its normalisation) up to the end of `span`.
+fn align(original: &str, normalized: &str, span: &Range<usize>) -> Found {
+    let (ob, nb) = (original.as_bytes(), normalized.as_bytes());
+    let mut found = Found {
+        exact: true,
+        ..Found::default()
+    };
+    let (mut o, mut j) = (0usize, 0usize);
+    let mut buf = [0u8; 4];
+    // Accented letters repeat: each distinct character is normalised once per text.
+    let mut cache: Vec<(char, String)> = Vec::new();
+    while o < ob.len() && j < span.end {
+        // Fast path: ASCII that normalises to its lower case, byte for byte.
+        let b = ob[o];
+        if b.is_ascii() && !b.is_ascii_whitespace() && nb.get(j) == Some(&b.to_ascii_lowercase()) {
+            found.piece(span, o..o + 1, j..j + 1);
+            o += 1;
+            j += 1;
+            continue;
+        }
+        let c = original[o..]
+            .chars()
+            .next()
+            .expect("o is on a character boundary");
+        let width = c.len_utf8();
         let rest = &normalized[j..];
         let from = j;
-        if c.is_ascii()
-            && !c.is_ascii_whitespace()
-            && rest.as_bytes().first() == Some(&(c.to_ascii_lowercase() as u8))
-        {
-            j += 1;
-        } else if c.is_whitespace() {
+        if c.is_whitespace() {
             if rest.starts_with(' ') {
                 j += 1;
             }
         } else {
-            let piece = normalize(c.encode_utf8(&mut buf)).text;
+            let piece = match cache.iter().find(|(k, _)| *k == c) {
+                Some((_, p)) => p.clone(),
+                None => {
+                    let p = normalize(c.encode_utf8(&mut buf)).text;
+                    if cache.len() < 32 {
+                        cache.push((c, p.clone()));
+                    }
+                    p
+                }
+            };
             if piece.is_empty() {
                 // Removed (an invisible character, a combining accent): no normalised text.
             } else if rest.starts_with(&piece) {
@@ -58,15 +99,16 @@ fn align(original: &str, normalized: &str, until: usize) -> (Vec<Piece>, bool) {
                 let mut p = piece.chars();
                 let next = rest.chars().next();
                 let folded = matches!((p.next(), p.next(), next), (Some(a), None, Some(b)) if !a.is_ascii() && b.is_ascii_alphabetic());
-                if !folded {
-                    exact = false;
-                }
+                found.exact &= folded;
                 j += next.map_or(0, char::len_utf8);
             }
         }
-        pieces.push((o..o + c.len_utf8(), from..j));
+        if j > from {
+            found.piece(span, o..o + width, from..j);
+        }
+        o += width;
     }
-    (pieces, exact)
+    found
 }
 
 /// The span of `original` that normalised to `span` of `normalized` (which must be
@@ -75,21 +117,24 @@ pub fn original_span(original: &str, normalized: &str, span: Range<usize>) -> Op
     if span.start >= span.end || span.end > normalized.len() {
         return None;
     }
-    let (pieces, exact) = align(original, normalized, span.end);
-    let first = pieces
-        .iter()
-        .find(|(_, n)| n.end > span.start && n.start < n.end)?;
-    let last = pieces
-        .iter()
-        .rev()
-        .find(|(_, n)| n.start < span.end && n.start < n.end)?;
-    let range = first.0.start..last.0.end;
+    // Fast path: up to the span's end the normalised text is the original in lower case
+    // (plain ASCII, single spaces, nothing removed), so the span is the same bytes.
+    let (ob, nb) = (original.as_bytes(), normalized.as_bytes());
+    if span.end <= ob.len()
+        && original.is_char_boundary(span.start)
+        && original.is_char_boundary(span.end)
+        && ob[..span.end].eq_ignore_ascii_case(&nb[..span.end])
+    {
+        return Some(span);
+    }
+    let found = align(original, normalized, &span);
+    let (first, last) = (found.first?, found.last?);
+    let range = found.start..found.end;
     if range.start >= range.end {
         return None;
     }
-    let wanted = &normalized[span.clone()];
-    let boundaries = first.1.start == span.start && last.1.end == span.end;
-    if normalize(&original[range.clone()]).text == wanted || (exact && boundaries) {
+    let boundaries = first.0 == span.start && last.1 == span.end;
+    if (found.exact && boundaries) || normalize(&original[range.clone()]).text == normalized[span] {
         Some(range)
     } else {
         None
@@ -105,14 +150,19 @@ pub fn as_written(original: &str, normalized: &str, span: Range<usize>) -> Strin
     }
 }
 
-/// The first `max` normalised characters of texts joined with ` | `, shown as written: each
-/// text's covered prefix is mapped back to its original; `...` marks a cut.
-/// `parts` are `(original, normalised)` pairs; empty normalised texts are skipped.
-pub fn excerpt_as_written(parts: &[(&str, &str)], max: usize) -> String {
+/// The first `max` normalised characters of texts joined with ` | ` (as the model joins a
+/// section), shown as written: each text's covered prefix is mapped back to its original;
+/// `...` marks a cut. Texts that normalise to nothing are skipped; texts past the cut are not
+/// normalised at all.
+pub fn excerpt_as_written<'a>(originals: impl IntoIterator<Item = &'a str>, max: usize) -> String {
     let mut out = String::new();
     let mut budget = max;
     let mut first = true;
-    for (original, normalized) in parts.iter().filter(|(_, n)| !n.is_empty()) {
+    for original in originals {
+        let normalized = normalize(original).text;
+        if normalized.is_empty() {
+            continue;
+        }
         if !first {
             if budget < 3 {
                 out.push_str("...");
@@ -125,7 +175,7 @@ pub fn excerpt_as_written(parts: &[(&str, &str)], max: usize) -> String {
         let cut = normalized.char_indices().nth(budget).map(|(i, _)| i);
         let end = cut.unwrap_or(normalized.len());
         if end > 0 {
-            out.push_str(&as_written(original, normalized, 0..end));
+            out.push_str(&as_written(original, &normalized, 0..end));
         }
         if cut.is_some() {
             out.push_str("...");
@@ -179,17 +229,12 @@ mod tests {
 
     #[test]
     fn excerpts_keep_the_original_prefix() {
-        let a = "Ingénieur Sûreté";
-        let b = "EDF, Paris";
-        let (na, nb) = (normalize(a).text, normalize(b).text);
+        let parts = ["Ingénieur Sûreté", " \u{200B} ", "EDF, Paris"];
         assert_eq!(
-            excerpt_as_written(&[(a, &na), (b, &nb)], 80),
+            excerpt_as_written(parts, 80),
             "Ingénieur Sûreté | EDF, Paris"
         );
-        assert_eq!(excerpt_as_written(&[(a, &na), (b, &nb)], 5), "Ingén...");
-        assert_eq!(
-            excerpt_as_written(&[(a, &na), (b, &nb)], 20),
-            "Ingénieur Sûreté | E..."
-        );
+        assert_eq!(excerpt_as_written(parts, 5), "Ingén...");
+        assert_eq!(excerpt_as_written(parts, 20), "Ingénieur Sûreté | E...");
     }
 }

@@ -121,14 +121,13 @@ impl TextEncoder {
         (sections, normalized)
     }
 
-    /// The texts of section `s` as `(original, normalised)` pairs, in the order
-    /// [`TextEncoder::section_texts`] joins them (for evidence as written).
-    pub fn section_parts(p: &Profile, s: usize) -> Vec<(&str, String)> {
+    /// The original texts of section `s`, in the order [`TextEncoder::section_texts`] joins
+    /// them (for evidence as written).
+    pub fn section_parts(p: &Profile, s: usize) -> impl Iterator<Item = &str> {
         p.texts()
             .into_iter()
-            .filter(|(f, _)| model_may_read(*f) && section_of(*f) == Some(s))
-            .map(|(_, t)| (t, normalize(t).text))
-            .collect()
+            .filter(move |(f, _)| model_may_read(*f) && section_of(*f) == Some(s))
+            .map(|(_, t)| t)
     }
 
     /// Token ids of one normalised text, truncated; returns whether it was cut.

@@ -195,10 +195,23 @@ impl RuleSet {
     /// Applies every rule to one profile. Hits come in rule order, at most one per rule.
     /// Text evidence is the matched text as written in the profile.
     pub fn hits(&self, profile: &Profile) -> Vec<Hit> {
+        self.hits_mapped(profile, true)
+    }
+
+    /// As [`RuleSet::hits`], with text evidence left normalised (for callers that only need
+    /// which rules fired).
+    pub fn fired(&self, profile: &Profile) -> Vec<Hit> {
+        self.hits_mapped(profile, false)
+    }
+
+    fn hits_mapped(&self, profile: &Profile, as_written: bool) -> Vec<Hit> {
         let originals = profile.texts();
         let texts: Vec<(TextField, Normalized)> =
             originals.iter().map(|(f, s)| (*f, normalize(s))).collect();
         let mut hits = self.hits_normalized(profile, &texts);
+        if !as_written {
+            return hits;
+        }
         for h in &mut hits {
             if let Some((i, span)) = &h.span {
                 h.evidence =
