@@ -72,6 +72,7 @@ pub struct ImportArgs {
     format: ImportFormat,
     /// linkedin-export: the export's zip or folder. A public set: its folder, or the folder
     /// holding it (e.g. ../shared/datasets/public).
+    #[arg(value_name = "PATH")]
     dir: PathBuf,
     /// Write the records here instead of standard output.
     #[arg(long, value_name = "FILE")]
@@ -167,7 +168,10 @@ fn sidecar_of(out: &Path) -> PathBuf {
 fn import(args: ImportArgs) -> anyhow::Result<Status> {
     let format = match args.format {
         ImportFormat::LinkedinExport => {
-            return super::linkedin::import(&args.dir, args.out.as_deref(), args.owner_url)
+            if args.meta.is_some() || args.manifest.is_some() || args.keep_account_age {
+                eprintln!("linkscreen: note: --meta, --manifest and --keep-account-age do not apply to linkedin-export; ignored");
+            }
+            return super::linkedin::import(&args.dir, args.out.as_deref(), args.owner_url);
         }
         ImportFormat::Public(f) => f,
     };
