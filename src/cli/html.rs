@@ -13,7 +13,8 @@ use std::fmt::Write as _;
 use std::io;
 
 use linkscreen::profile::{Direction, Profile};
-use linkscreen::score::{EngineKind, ScoreRecord, Thresholds, Verdict};
+use linkscreen::rules::RuleSet;
+use linkscreen::score::{EngineKind, Reason, ScoreRecord, Thresholds, Verdict};
 
 /// What the page says about the run, besides the records.
 #[derive(Debug, Default)]
@@ -44,12 +45,16 @@ struct Entry {
     record: ScoreRecord,
     name: Option<String>,
     texts: Vec<Text>,
+    /// For the model engine: the rules that fire on the profile, so that their evidence can
+    /// be checked in the text (the model reads them only as one input, `feature:rule_hits`).
+    signs: Vec<Reason>,
 }
 
 /// The records of a run, held until the page is written (cards are sorted by risk).
 #[derive(Debug, Default)]
 pub struct Report {
     entries: Vec<Entry>,
+    rules: Option<RuleSet>,
 }
 
 /// Longest text shown in a card, in characters.
@@ -237,11 +242,22 @@ impl Report {
             Some(p) => (p.name.clone(), texts_of(p)),
             None => (None, Vec::new()),
         };
+        let signs = match (&self.rules, profile.filter(|_| evidence)) {
+            (Some(rules), Some(p)) => rules.assess_profile(p).reasons,
+            _ => Vec::new(),
+        };
         self.entries.push(Entry {
             record,
             name,
             texts,
+            signs,
         });
+    }
+
+    /// Lists, for each profile, the rules that fire with their evidence (for the model
+    /// engine, whose reasons name text sections rather than phrases).
+    pub fn set_rules(&mut self, rules: RuleSet) {
+        self.rules = Some(rules);
     }
 
     /// Writes the page.
@@ -332,7 +348,7 @@ occurs; hidden characters are shown as <span class=\"ctl\">U+XXXX</span>.</p></h
 /// The reasons' evidence found in the texts: per text, `(start, end, reason number)`.
 fn highlights(e: &Entry) -> Vec<Vec<(usize, usize, usize)>> {
     let mut marks = vec![Vec::new(); e.texts.len()];
-    for (n, r) in e.record.reasons.iter().enumerate() {
+    for (n, r) in e.record.reasons.iter().chain(&e.signs).enumerate() {
         let Some(ev) = r.evidence.as_deref().filter(|v| !v.is_empty()) else {
             continue;
         };
@@ -387,6 +403,27 @@ fn card(page: &mut String, ctx: &Context, n: usize, e: &Entry) {
                 page,
                 "<tr><td>{}</td><td class=\"w {dir}\">{:+.2}</td><td>{}<br><span class=\"code\">{}</span></td><td>{}</td><td>{}</td></tr>",
                 i + 1,
+                x.weight,
+                escape(&words),
+                escape(&x.code),
+                x.evidence.as_deref().map(|t| format!("\u{201c}{}\u{201d}", escape(t))).unwrap_or_default(),
+                escape(&sources)
+            );
+        }
+        page.push_str("</table>");
+    }
+    if !e.signs.is_empty() {
+        page.push_str(
+            "<h3>Warning signs in the text</h3><p class=\"note\">The rules that fire on this \
+profile; the model reads them as one input (feature&#58;rule_hits). Numbered after the reasons.</p>\
+<table><tr><th>#</th><th>rule weight</th><th>sign</th><th>evidence</th><th>sources</th></tr>",
+        );
+        for (i, x) in e.signs.iter().enumerate() {
+            let (words, sources) = plain(&x.code, ctx);
+            let _ = write!(
+                page,
+                "<tr><td>{}</td><td class=\"w\">{:+.2}</td><td>{}<br><span class=\"code\">{}</span></td><td>{}</td><td>{}</td></tr>",
+                r.reasons.len() + i + 1,
                 x.weight,
                 escape(&words),
                 escape(&x.code),

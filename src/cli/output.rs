@@ -66,6 +66,11 @@ impl<W: Write> RecordWriter<W> {
         }
     }
 
+    /// The HTML page being assembled (`Format::Html` only).
+    pub fn html_report(&mut self) -> Option<&mut super::html::Report> {
+        self.html.as_mut()
+    }
+
     /// Writes the HTML page of the records held (nothing for the other formats).
     pub fn finish(&mut self, ctx: &super::html::Context) -> io::Result<()> {
         if let Some(h) = self.html.take() {

@@ -230,7 +230,7 @@ fn html_context(args: &ScoreArgs, engine: &dyn Scorer) -> anyhow::Result<super::
         ctx.model = Some(super::about::model_identity(args.model.as_deref()));
     }
     let rules = super::rules::load(args.rules.as_ref())?;
-    if args.engine != EngineChoice::Model {
+    {
         let origin = match &args.rules {
             Some(path) => path.display().to_string(),
             None => "shipped with linkscreen".to_owned(),
@@ -269,6 +269,9 @@ pub fn score(args: ScoreArgs) -> anyhow::Result<Status> {
         args.format,
         !args.no_evidence,
     );
+    if let (Some(h), EngineChoice::Model) = (out.html_report(), args.engine) {
+        h.set_rules(super::rules::load(args.rules.as_ref())?);
+    }
     let mut tally = Tally::default();
     let mut batch = Vec::with_capacity(BATCH);
     let mut interrupted = false;

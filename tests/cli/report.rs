@@ -58,6 +58,12 @@ fn html_report_has_one_card_per_profile_riskiest_first() {
                 "{engine}: the model is named"
             );
         }
+        // Every engine shows the rules' evidence in the text; the model lists them apart.
+        assert!(html.contains("<mark>paid reports<sup>"), "{engine}");
+        assert_eq!(
+            html.contains("Warning signs in the text"),
+            engine == "model"
+        );
     }
 }
 
