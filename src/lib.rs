@@ -5,9 +5,11 @@
 
 pub mod datasets;
 pub mod eval;
+pub mod evidence;
 pub mod features;
 pub mod hybrid;
 pub mod linear;
+pub mod linkedin;
 pub mod meta;
 pub mod model;
 pub mod normalize;

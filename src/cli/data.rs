@@ -19,6 +19,7 @@ use super::Status;
 
 const DATA_EXAMPLES: &str = "\
 Examples:
+  linkscreen data import linkedin-export Basic_LinkedInDataExport_03-05-2024.zip --out inbox.jsonl
   linkscreen data import cresci-2015 ../shared/datasets/public --out cresci.jsonl
   linkscreen data split cresci.jsonl --meta cresci.meta.jsonl --seed 1 --out-dir splits/cresci";
 
@@ -31,19 +32,33 @@ pub struct DataArgs {
 
 #[derive(Debug, Subcommand)]
 enum DataCommand {
-    /// Import a public labelled set as profile format v1 records with a meta sidecar.
+    /// Import LinkedIn's own data export (one record per person who invited or wrote to you),
+    /// or a public labelled set as profile format v1 records with a meta sidecar.
     Import(ImportArgs),
     /// Split a labelled file into train, validation and test by group and near-duplicate text.
     Split(SplitArgs),
 }
 
 const IMPORT_EXAMPLES: &str = "\
-Every file of the set is checked against its published SHA-256 before anything is read; a
+linkedin-export reads the zip LinkedIn sends when you ask for a copy of your data (Settings,
+Data privacy, Get a copy of your data), or the folder it unpacks to. It writes one profile record
+per person who sent you an invitation or a message: id `li-<slug of their profile URL>` (the same
+in every run), username, name, their invitation note and every message exchanged with them,
+oldest first (`inbound` from them, `outbound` from you), and the position and company
+Connections.csv gives for them (as the current position). It reads Invitations.csv,
+messages.csv, Connections.csv and Profile.csv (which names you, the owner); a missing file is
+skipped with a note. Nothing else is known about these people, so every other field is absent.
+No meta sidecar is written: the records carry no label.
+
+For the public sets, every file of the set is checked against its published SHA-256 before anything is read; a
 mismatch or a missing file imports nothing (exit 2). Malformed rows are reported on standard
 error as `FILE row N: field: reason` and skipped (exit 1); exact duplicate rows are dropped and
 counted. The mapping of each set is documented in datasets/public/README.md.
 
 Examples:
+  linkscreen data import linkedin-export Basic_LinkedInDataExport_03-05-2024.zip --out inbox.jsonl
+  linkscreen data import linkedin-export ~/export-folder --owner-url https://www.linkedin.com/in/me > inbox.jsonl
+  linkscreen score inbox.jsonl --format html > inbox.html
   linkscreen data import emscad ../shared/datasets/public --out emscad.jsonl
       (writes emscad.jsonl and its sidecar emscad.meta.jsonl)
   linkscreen data import cresci-2015 ../shared/datasets/public/cresci-2015 --out c.jsonl --meta c.meta.jsonl
@@ -52,10 +67,12 @@ Examples:
 #[derive(Debug, Parser)]
 #[command(after_help = IMPORT_EXAMPLES)]
 pub struct ImportArgs {
-    /// The set: emscad, cresci-2015, instagram-kaggle or instafake.
+    /// What to import: linkedin-export, emscad, cresci-2015, instagram-kaggle or instafake.
     #[arg(value_parser = parse_format)]
-    format: PublicFormat,
-    /// The set's folder, or the folder holding it (e.g. ../shared/datasets/public).
+    format: ImportFormat,
+    /// linkedin-export: the export's zip or folder. A public set: its folder, or the folder
+    /// holding it (e.g. ../shared/datasets/public).
+    #[arg(value_name = "PATH")]
     dir: PathBuf,
     /// Write the records here instead of standard output.
     #[arg(long, value_name = "FILE")]
@@ -71,10 +88,26 @@ pub struct ImportArgs {
     /// the creation year is a collection artefact of this set (see the data set card).
     #[arg(long)]
     keep_account_age: bool,
+    /// linkedin-export only: your own profile URL, when Profile.csv and the invitations do not
+    /// tell who the export belongs to.
+    #[arg(long, value_name = "URL")]
+    owner_url: Option<String>,
 }
 
-fn parse_format(s: &str) -> Result<PublicFormat, String> {
+/// What `data import` reads: LinkedIn's data export or a public labelled set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ImportFormat {
+    LinkedinExport,
+    Public(PublicFormat),
+}
+
+fn parse_format(s: &str) -> Result<ImportFormat, String> {
+    if s == "linkedin-export" {
+        return Ok(ImportFormat::LinkedinExport);
+    }
     s.parse()
+        .map(ImportFormat::Public)
+        .map_err(|e: String| e.replace("(expected ", "(expected linkedin-export|"))
 }
 
 const SPLIT_EXAMPLES: &str = "\
@@ -133,6 +166,15 @@ fn sidecar_of(out: &Path) -> PathBuf {
 }
 
 fn import(args: ImportArgs) -> anyhow::Result<Status> {
+    let format = match args.format {
+        ImportFormat::LinkedinExport => {
+            if args.meta.is_some() || args.manifest.is_some() || args.keep_account_age {
+                eprintln!("linkscreen: note: --meta, --manifest and --keep-account-age do not apply to linkedin-export; ignored");
+            }
+            return super::linkedin::import(&args.dir, args.out.as_deref(), args.owner_url);
+        }
+        ImportFormat::Public(f) => f,
+    };
     let owned: Vec<(String, String)> = match &args.manifest {
         Some(path) => {
             let text = std::fs::read_to_string(path)
@@ -153,7 +195,7 @@ fn import(args: ImportArgs) -> anyhow::Result<Status> {
     let options = ImportOptions {
         cresci_account_age: args.keep_account_age,
     };
-    let imported = match datasets::import_with(args.format, &args.dir, &manifest, options) {
+    let imported = match datasets::import_with(format, &args.dir, &manifest, options) {
         Ok(i) => i,
         Err(e) => {
             eprintln!("linkscreen: error: {e}");
@@ -194,7 +236,7 @@ fn import(args: ImportArgs) -> anyhow::Result<Status> {
     let (fake, genuine) = class_counts(profiles.iter().copied());
     eprintln!(
         "linkscreen: {}: imported {} ({fake} fake, {genuine} genuine), skipped {}, dropped {} exact duplicate rows",
-        args.format,
+        format,
         imported.records.len(),
         imported.rejected.len(),
         imported.duplicates
@@ -222,7 +264,7 @@ fn class_counts<'a>(profiles: impl Iterator<Item = &'a Profile>) -> (usize, usiz
     counts
 }
 
-fn write_lines(path: &Path, lines: impl Iterator<Item = String>) -> anyhow::Result<()> {
+pub(super) fn write_lines(path: &Path, lines: impl Iterator<Item = String>) -> anyhow::Result<()> {
     let file = File::create(path).with_context(|| format!("creating {}", path.display()))?;
     let mut w = BufWriter::new(file);
     for line in lines {

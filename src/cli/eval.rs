@@ -220,8 +220,19 @@ pub fn run(args: EvalArgs) -> anyhow::Result<Status> {
         );
     }
     let mut runs = Vec::with_capacity(engines.len());
+    let spinner = super::input::spinner(&args.file);
     for e in &engines {
+        if let Some(s) = &spinner {
+            s.set_message(format!(
+                "scoring {} profiles with {}",
+                set.len(),
+                e.kind().as_str()
+            ));
+        }
         runs.push(eval::run_engine(e.as_ref(), &set.profiles)?);
+    }
+    if let Some(s) = &spinner {
+        s.finish_and_clear();
     }
     let options = EvalOptions {
         bootstrap: BootstrapSettings {
@@ -240,6 +251,9 @@ pub fn run(args: EvalArgs) -> anyhow::Result<Status> {
     };
     let mut report = eval::evaluate(&set, &runs, input, &options)?;
     report.hybrid = hybrid;
+    if choices.iter().any(|c| *c != EngineChoice::Rules) {
+        report.model = Some(super::about::model_identity(args.model.as_deref()));
+    }
     if let Some(path) = &args.report {
         std::fs::write(path, eval::report::html(&report, args.report_evidence))
             .with_context(|| format!("writing {}", path.display()))?;

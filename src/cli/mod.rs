@@ -24,8 +24,13 @@ macro_rules! println {
     };
 }
 
+mod about;
 mod data;
+mod docs;
 mod eval;
+mod html;
+mod input;
+mod linkedin;
 pub mod output;
 mod rules;
 mod score;
@@ -70,6 +75,8 @@ Examples:
   linkscreen check incoming.jsonl
   linkscreen explain datasets/examples/profiles.jsonl --id ex-en-01
   linkscreen rules
+  linkscreen data import linkedin-export Basic_LinkedInDataExport_03-05-2024.zip --out inbox.jsonl
+  linkscreen score inbox.jsonl --format html > inbox.html
 
 Exit codes: 0 success, 1 some lines rejected (others processed), 2 usage or fatal error, 130 interrupted.";
 
@@ -98,6 +105,17 @@ enum Command {
     Train(train::TrainArgs),
     /// Evaluate engines side by side on a labelled file.
     Eval(eval::EvalArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions(docs::CompletionsArgs),
+    /// Print the manual page (roff), e.g. `linkscreen man > linkscreen.1`.
+    Man(docs::ManArgs),
+}
+
+/// The command-line definition, with the version line naming the embedded model.
+pub fn command() -> clap::Command {
+    static VERSION: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let version: &'static str = VERSION.get_or_init(about::version);
+    <Args as clap::CommandFactory>::command().version(version)
 }
 
 static INTERRUPTED: AtomicBool = AtomicBool::new(false);
@@ -145,7 +163,10 @@ pub fn run() -> anyhow::Result<Status> {
     // If the handler cannot be installed, Ctrl-C keeps its default effect (immediate exit,
     // status 130 from the shell), which is still a non-zero, never-silent end.
     let _ = ctrlc::set_handler(on_interrupt);
-    let args = match Args::try_parse() {
+    let parsed = command()
+        .try_get_matches()
+        .and_then(|m| <Args as clap::FromArgMatches>::from_arg_matches(&m));
+    let args = match parsed {
         Ok(a) => a,
         Err(e) => {
             // Help and version go to stdout with status 0; usage errors exit 2.
@@ -173,5 +194,7 @@ pub fn run() -> anyhow::Result<Status> {
         Command::Data(a) => data::run(a),
         Command::Train(a) => train::run(a),
         Command::Eval(a) => eval::run(a),
+        Command::Completions(a) => docs::completions(a),
+        Command::Man(a) => docs::man(a),
     }
 }

@@ -29,6 +29,8 @@ pub enum Format {
     Csv,
     /// An aligned table for reading in a terminal.
     Table,
+    /// One self-contained HTML page: a summary, then one card per profile, riskiest first.
+    Html,
 }
 
 /// Whether an I/O error means the reader went away, which ends a run quietly.
@@ -206,6 +208,10 @@ pub struct RecordWriter<W: Write> {
     ends: Vec<usize>,
     /// Complete records handed to the output: what a reader of the output is sure to have.
     pub written: u64,
+    /// `Format::Html`: the records held until the page is written.
+    html: Option<super::html::Report>,
+    /// Records held in `html`.
+    held: u64,
 }
 
 impl<W: Write> RecordWriter<W> {
@@ -218,7 +224,42 @@ impl<W: Write> RecordWriter<W> {
             buf: Vec::with_capacity(1 << 16),
             ends: Vec::new(),
             written: 0,
+            html: (format == Format::Html).then(Default::default),
+            held: 0,
         }
+    }
+
+    /// Writes a record with the profile it scores (the HTML page quotes the profile's text).
+    pub fn write_with(
+        &mut self,
+        r: ScoreRecord,
+        p: &linkscreen::profile::Profile,
+    ) -> io::Result<()> {
+        match &mut self.html {
+            Some(h) => {
+                h.push(r, Some(p), self.evidence);
+                self.held += 1;
+                Ok(())
+            }
+            None => self.write(r),
+        }
+    }
+
+    /// The HTML page being assembled (`Format::Html` only).
+    pub fn html_report(&mut self) -> Option<&mut super::html::Report> {
+        self.html.as_mut()
+    }
+
+    /// Writes the HTML page of the records held (nothing more for the other formats), then
+    /// flushes; the held records count as written once the whole page is out.
+    pub fn finish(&mut self, ctx: &super::html::Context) -> io::Result<()> {
+        self.flush()?;
+        if let Some(h) = self.html.take() {
+            h.render(ctx, &mut self.out)?;
+            self.out.flush()?;
+            self.written += std::mem::take(&mut self.held);
+        }
+        Ok(())
     }
 
     pub fn write(&mut self, mut r: ScoreRecord) -> io::Result<()> {
@@ -229,6 +270,13 @@ impl<W: Write> RecordWriter<W> {
         }
         let out = &mut self.buf;
         match self.format {
+            Format::Html => {
+                if let Some(h) = &mut self.html {
+                    h.push(r, None, self.evidence);
+                }
+                self.held += 1;
+                return Ok(());
+            }
             Format::Jsonl => {
                 serde_json::to_writer(&mut *out, &r)?;
                 out.push(b'\n');
@@ -352,7 +400,12 @@ mod tests {
             review: 0.5,
             fake: 0.8,
         };
-        ScoreRecord::new(id, a, linkscreen::score::EngineKind::Rules, &t)
+        let p = linkscreen::profile::Profile {
+            id: id.to_owned(),
+            about: Some("An about text long enough to be judged by every engine.".into()),
+            ..Default::default()
+        };
+        ScoreRecord::new(&p, a, linkscreen::score::EngineKind::Rules, &t)
     }
 
     #[test]

@@ -8,6 +8,7 @@ use clap::{Parser, ValueEnum};
 use linkscreen::profile::{self, Entry, Profile};
 use linkscreen::score::{ScoreRecord, Scorer, Verdict};
 
+use super::input::Inputs;
 use super::output::{self, escape, escape_bounded, is_broken_pipe, Format, RecordWriter};
 use super::Status;
 
@@ -31,8 +32,9 @@ pub enum EngineChoice {
     after_help = "Examples:\n  linkscreen check incoming.jsonl\n  cat incoming.jsonl | linkscreen check -"
 )]
 pub struct CheckArgs {
-    /// Profile file (JSON Lines, format v1), or - for standard input.
-    pub file: PathBuf,
+    /// Profile files (JSON Lines, format v1), or - for standard input.
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
 }
 
 #[derive(Debug, Parser)]
@@ -40,10 +42,20 @@ pub struct CheckArgs {
   linkscreen score datasets/examples/profiles.jsonl
   linkscreen score requests.jsonl --engine rules --format table
   linkscreen score requests.jsonl --rules my-rules.toml --format csv > scores.csv
-  linkscreen score requests.jsonl --no-evidence > scores-to-share.jsonl")]
+  linkscreen score requests.jsonl --no-evidence > scores-to-share.jsonl
+  linkscreen score inbox.jsonl --format html > report.html
+  linkscreen score monday.jsonl tuesday.jsonl --format csv > week.csv
+
+Several files are scored in order as one run; rejections then name the file and the line.
+--format html writes one self-contained page (no script, no remote asset) with a summary and one
+card per profile, riskiest first, its reasons in plain words and the evidence highlighted in the
+profile's own text; it holds the records in memory until the end, so use it for an inbox, not
+for millions of profiles. A progress bar appears on standard error for inputs of 16 MiB or more
+when it is a terminal.")]
 pub struct ScoreArgs {
-    /// Profile file (JSON Lines, format v1), or - for standard input.
-    pub file: PathBuf,
+    /// Profile files (JSON Lines, format v1), or - for standard input.
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
     /// Which engine scores the profiles.
     #[arg(long, value_enum, default_value_t = EngineChoice::Model)]
     pub engine: EngineChoice,
@@ -200,38 +212,48 @@ fn report_input<R: std::io::BufRead>(reader: &profile::ProfileReader<R>, names: 
 }
 
 pub fn check(args: CheckArgs) -> anyhow::Result<Status> {
-    let mut reader =
-        profile::open(&args.file).with_context(|| format!("opening {}", args.file.display()))?;
+    let inputs = Inputs::new(args.files, "checked");
     let mut tally = Tally::default();
-    let mut duplicates = Duplicates::default();
-    for entry in reader.by_ref() {
-        if super::interrupted() {
-            eprintln!(
-                "linkscreen: interrupted: checked only the first {} lines: valid {}, rejected {}",
-                tally.processed + tally.rejected,
-                tally.processed,
-                tally.rejected
-            );
-            return Ok(Status::Interrupted);
-        }
-        match entry.context("reading input")? {
-            Entry::Profile { profile, line } => {
-                tally.processed += 1;
-                duplicates.note(&profile.id, line);
+    for file in &inputs.files {
+        let mut reader = inputs
+            .open(file)
+            .with_context(|| format!("opening {}", file.display()))?;
+        let prefix = inputs.prefix(file);
+        let mut duplicates = Duplicates::default();
+        for entry in reader.by_ref() {
+            if super::interrupted() {
+                inputs.finish();
+                eprintln!(
+                    "linkscreen: interrupted: checked only the first {} lines: valid {}, rejected {}",
+                    tally.processed + tally.rejected,
+                    tally.processed,
+                    tally.rejected
+                );
+                return Ok(Status::Interrupted);
             }
-            Entry::Rejected(e) => {
-                eprintln!("{e}");
-                tally.rejected += 1;
+            match entry.with_context(|| format!("reading {}", file.display()))? {
+                Entry::Profile { profile, line } => {
+                    tally.processed += 1;
+                    duplicates.note(&profile.id, line);
+                }
+                Entry::Rejected(e) => {
+                    eprintln!("{prefix}{e}");
+                    tally.rejected += 1;
+                }
+            }
+            if output::stderr_closed() {
+                // The report's reader went away (`check FILE 2>&1 | head`): a normal end.
+                return Ok(Status::Success);
+            }
+            if tally.processed % 4096 == 0 {
+                inputs.tick(tally.processed);
             }
         }
-        if output::stderr_closed() {
-            // The report's reader went away (`check FILE 2>&1 | head`): a normal end.
-            return Ok(Status::Success);
-        }
+        tally.rejected += reader.quiet_rejected();
+        duplicates.report();
+        report_input(&reader, true);
     }
-    tally.rejected += reader.quiet_rejected();
-    duplicates.report();
-    report_input(&reader, true);
+    inputs.finish();
     eprintln!(
         "linkscreen: valid {}, rejected {}",
         tally.processed, tally.rejected
@@ -307,7 +329,7 @@ fn flush_batch<W: Write>(
     for (p, a) in batch.drain(..).zip(assessments) {
         let record = ScoreRecord::new(&p, a, engine.kind(), &thresholds);
         let v = Verdict::ALL.iter().position(|v| *v == record.verdict);
-        out.write(record).map_err(write_stop)?;
+        out.write_with(record, &p).map_err(write_stop)?;
         verdicts[v.unwrap_or(0)] += 1;
     }
     // Flushing per batch keeps the written count honest if the disk fills up.
@@ -322,48 +344,104 @@ fn write_stop(e: std::io::Error) -> Stop {
     }
 }
 
+/// What the HTML page says about the run.
+fn html_context(args: &ScoreArgs, engine: &dyn Scorer) -> anyhow::Result<super::html::Context> {
+    let mut ctx = super::html::Context {
+        engine: Some(engine.kind()),
+        thresholds: Some(engine.thresholds()),
+        inputs: args.files.iter().map(|f| f.display().to_string()).collect(),
+        ..Default::default()
+    };
+    if args.engine != EngineChoice::Rules {
+        ctx.model = Some(super::about::model_identity(args.model.as_deref()));
+    }
+    let rules = super::rules::load(args.rules.as_ref())?;
+    let origin = match &args.rules {
+        Some(path) => path.display().to_string(),
+        None => "shipped with linkscreen".to_owned(),
+    };
+    ctx.rules = Some(format!(
+        "{} ({} rules, {origin})",
+        rules.name(),
+        rules.len()
+    ));
+    ctx.rule_info = rules
+        .specs()
+        .map(|s| (s.code.clone(), (s.description.clone(), s.sources.clone())))
+        .collect();
+    Ok(ctx)
+}
+
 pub fn score(args: ScoreArgs) -> anyhow::Result<Status> {
-    if args.rules.is_some() && args.engine == EngineChoice::Model {
+    if args.rules.is_some() && matches!(args.engine, EngineChoice::Model | EngineChoice::Linear) {
         eprintln!(
-            "linkscreen: error: --rules has no effect with --engine model (the model reads no rule file); use --engine rules or hybrid"
+            "linkscreen: error: --rules has no effect with --engine {} (it reads no rule file); use --engine rules or hybrid",
+            args.engine.to_possible_value().map_or("model".into(), |v| v.get_name().to_owned())
         );
         return Ok(Status::Fatal);
     }
     let engine = build_engine(args.engine, args.rules.as_ref(), args.model.as_ref())?;
-    let mut reader =
-        profile::open(&args.file).with_context(|| format!("opening {}", args.file.display()))?;
+    let mut ctx = match args.format {
+        Format::Html => html_context(&args, engine.as_ref())?,
+        _ => super::html::Context::default(),
+    };
+    let inputs = Inputs::new(args.files.clone(), "scored");
+    let mut readers = Vec::with_capacity(inputs.files.len());
+    for file in &inputs.files {
+        readers.push(
+            inputs
+                .open(file)
+                .with_context(|| format!("opening {}", file.display()))?,
+        );
+    }
     let mut out = RecordWriter::new(output::stdout(), args.format, !args.no_evidence);
+    if let (Some(h), EngineChoice::Model | EngineChoice::Linear) = (out.html_report(), args.engine)
+    {
+        h.set_rules(super::rules::load(args.rules.as_ref())?);
+    }
     let mut tally = Tally::default();
     let mut verdicts = [0u64; 4];
-    let mut duplicates = Duplicates::default();
+    let mut duplicates: Vec<Duplicates> = inputs.files.iter().map(|_| Duplicates::default()).collect();
     let mut batch = Vec::with_capacity(BATCH);
     let mut interrupted = false;
     let mut run = || -> Result<(), Stop> {
-        for entry in reader.by_ref() {
-            if super::interrupted() {
-                interrupted = true;
-                break;
-            }
-            match entry.context("reading input").map_err(Stop::Failed)? {
-                Entry::Profile { profile, line } => {
-                    tally.processed += 1;
-                    duplicates.note(&profile.id, line);
-                    batch.push(profile);
-                    if batch.len() == BATCH {
-                        flush_batch(engine.as_ref(), &mut batch, &mut out, &mut verdicts)?;
+        for (k, (file, reader)) in inputs.files.iter().zip(readers.iter_mut()).enumerate() {
+            let prefix = inputs.prefix(file);
+            for entry in reader.by_ref() {
+                if super::interrupted() {
+                    interrupted = true;
+                    break;
+                }
+                let entry = entry
+                    .with_context(|| format!("reading {}", file.display()))
+                    .map_err(Stop::Failed)?;
+                match entry {
+                    Entry::Profile { profile, line } => {
+                        tally.processed += 1;
+                        duplicates[k].note(&profile.id, line);
+                        batch.push(profile);
+                        if batch.len() == BATCH {
+                            flush_batch(engine.as_ref(), &mut batch, &mut out, &mut verdicts)?;
+                            inputs.tick(tally.processed);
+                        }
+                    }
+                    Entry::Rejected(e) => {
+                        eprintln!("{prefix}{e}");
+                        tally.rejected += 1;
                     }
                 }
-                Entry::Rejected(e) => {
-                    eprintln!("{e}");
-                    tally.rejected += 1;
-                }
+            }
+            if interrupted {
+                break;
             }
         }
         flush_batch(engine.as_ref(), &mut batch, &mut out, &mut verdicts)?;
-        out.flush().map_err(write_stop)
+        ctx.rejected = tally.rejected;
+        out.finish(&ctx).map_err(write_stop)
     };
     let result = run();
-    tally.rejected += reader.quiet_rejected();
+    inputs.finish();
+    tally.rejected += readers.iter().map(|r| r.quiet_rejected()).sum::<u64>();
     let counts = format!(
         "processed {}, rejected {}, written {}",
         tally.processed, tally.rejected, out.written
@@ -376,8 +454,11 @@ pub fn score(args: ScoreArgs) -> anyhow::Result<Status> {
         }
         Ok(()) => {}
     }
-    duplicates.report();
-    report_input(&reader, !args.no_evidence);
+    // Duplicated ids and input notes are reported per file (line numbers are per file).
+    for (reader, dups) in readers.iter().zip(&duplicates) {
+        dups.report();
+        report_input(reader, !args.no_evidence);
+    }
     if interrupted {
         eprintln!("linkscreen: interrupted: output is INCOMPLETE: {counts}");
         return Ok(Status::Interrupted);

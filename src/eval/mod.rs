@@ -197,6 +197,10 @@ pub struct EvalReport {
     /// The hybrid engine's coefficients, when it was evaluated (set by the caller).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hybrid: Option<crate::hybrid::HybridParams>,
+    /// The model's identity and date, when a model was evaluated (set by the caller); shown
+    /// in the HTML report, not part of the JSON.
+    #[serde(skip)]
+    pub model: Option<String>,
     /// The labels in input order, for plots; not part of the JSON.
     #[serde(skip)]
     pub labels: Vec<bool>,
@@ -348,6 +352,7 @@ pub fn evaluate(
         engines,
         grouping,
         hybrid: None,
+        model: None,
         labels: set.labels.clone(),
     })
 }

@@ -12,10 +12,46 @@ use super::{table, EngineReport, EvalReport};
 
 const STYLE: &str = "body{font-family:sans-serif;margin:24px;color:#222;max-width:1200px}\
 h1{font-size:20px}h2{font-size:16px;margin-top:28px;border-bottom:1px solid #ccc}\
-pre{background:#f6f6f6;padding:10px;overflow-x:auto;font-size:12px}\
 .plots{display:flex;flex-wrap:wrap;gap:12px}\
+figure{margin:0;max-width:440px}figcaption{font-size:12px;color:#444;margin-top:2px}\
+td.sub{padding-left:20px}td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}\
+@media print{.plots{break-inside:avoid}figure{break-inside:avoid}}\
 table{border-collapse:collapse;font-size:12px}td,th{border:1px solid #ccc;padding:3px 6px;text-align:left;vertical-align:top}\
 .note{color:#666;font-size:12px}";
+
+/// A plot with the sentence that says how to read it.
+fn figure(out: &mut String, svg: &str, caption: &str) {
+    let _ = write!(
+        out,
+        "<figure>{svg}<figcaption>{}</figcaption></figure>",
+        escape(caption)
+    );
+}
+
+/// Rows as an HTML table: the first row is the header; cells after the first that look like
+/// numbers are right-aligned.
+fn html_table(out: &mut String, rows: &[Vec<String>]) {
+    out.push_str("<table>");
+    for (i, row) in rows.iter().enumerate() {
+        out.push_str("<tr>");
+        for (j, cell) in row.iter().enumerate() {
+            let tag = if i == 0 { "th" } else { "td" };
+            let numeric = i > 0
+                && j > 0
+                && cell.starts_with(|c: char| c.is_ascii_digit() || c == '-' || c == '>');
+            let class = if numeric {
+                " class=\"num\""
+            } else if j == 0 && cell.starts_with("  ") {
+                " class=\"sub\""
+            } else {
+                ""
+            };
+            let _ = write!(out, "<{tag}{class}>{}</{tag}>", escape(cell.trim()));
+        }
+        out.push_str("</tr>");
+    }
+    out.push_str("</table>");
+}
 
 fn plots(out: &mut String, r: &EvalReport) {
     let names: Vec<&str> = r.engines.iter().map(|e| e.engine.as_str()).collect();
@@ -54,30 +90,38 @@ fn plots(out: &mut String, r: &EvalReport) {
         })
         .collect();
     out.push_str("<h2>Curves</h2><div class=\"plots\">");
-    out.push_str(&svg::lines(
-        "ROC",
-        "false-positive rate",
-        "true-positive rate",
-        &roc,
-        true,
-        false,
-    ));
-    out.push_str(&svg::lines(
-        "Precision-recall",
-        "recall",
-        "precision",
-        &pr,
-        false,
-        false,
-    ));
-    out.push_str(&svg::lines(
-        "Calibration (reliability)",
-        "mean score in bin",
-        "fraction fake",
-        &rel,
-        true,
-        true,
-    ));
+    figure(
+        out,
+        &svg::lines(
+            "ROC",
+            "false-positive rate",
+            "true-positive rate",
+            &roc,
+            true,
+            false,
+        ),
+        "The share of fakes caught (up) against the share of genuine profiles flagged (right) \
+         as the threshold moves; higher and further left is better, the diagonal is chance.",
+    );
+    figure(
+        out,
+        &svg::lines("Precision-recall", "recall", "precision", &pr, false, false),
+        "Of the profiles flagged, the share that are fake (up), against the share of fakes \
+         caught (right); it depends on how many fakes the set holds.",
+    );
+    figure(
+        out,
+        &svg::lines(
+            "Calibration (reliability)",
+            "mean score in bin",
+            "fraction fake",
+            &rel,
+            true,
+            true,
+        ),
+        "Profiles binned by score: the share that are fake against their mean score. On the \
+         dashed diagonal a score of 0.8 means 8 in 10 such profiles are fake.",
+    );
     out.push_str("</div>");
     out.push_str("<h2>Score histograms per class</h2><div class=\"plots\">");
     for e in &r.engines {
@@ -89,7 +133,13 @@ fn plots(out: &mut String, r: &EvalReport) {
                 genuine.push(s);
             }
         }
-        out.push_str(&svg::histogram(e.engine.as_str(), &fakes, &genuine, 20));
+        let chart = svg::histogram(e.engine.as_str(), &fakes, &genuine, 20);
+        figure(
+            out,
+            &chart,
+            "Scores of fakes (red) and genuine profiles (green), each scaled to its class: \
+             the less the two overlap, the better the engine separates them.",
+        );
     }
     out.push_str("</div>");
 }
@@ -156,19 +206,31 @@ pub fn html(r: &EvalReport, evidence: bool) -> String {
         r.input.unlabelled,
         r.input.rejected
     );
-    out.push_str("<h2>Figures</h2><pre>");
-    out.push_str(&escape(&table::render(&EvalReport {
-        grouping: None,
-        ..r.clone()
-    })));
-    out.push_str("</pre><p class=\"note\">Intervals are 95% percentile bootstrap intervals; \
+    if let Some(m) = &r.model {
+        let _ = write!(out, "<p>Model: {}.</p>", escape(m));
+    }
+    let _ = write!(
+        out,
+        "<h2>Figures</h2><p class=\"note\">Intervals: 95% percentile bootstrap, {} resamples, seed {}.</p>",
+        r.bootstrap_resamples, r.bootstrap_seed
+    );
+    let rows: Vec<Vec<String>> = table::metric_rows(r)
+        .into_iter()
+        .map(|(name, cells)| std::iter::once(name).chain(cells).collect())
+        .collect();
+    html_table(&mut out, &rows);
+    out.push_str("<p class=\"note\">Intervals are 95% percentile bootstrap intervals; \
         recall at a false-positive rate uses the lowest threshold whose false positives stay within that rate. \
         profiles/s counts scoring only, on already parsed profiles.</p>");
     plots(&mut out, r);
     if let Some(g) = &r.grouping {
-        let _ = write!(out, "<h2>Per {}</h2><pre>", escape(&g.key));
-        out.push_str(&escape(&table::render_groups(r, g)));
-        out.push_str("</pre>");
+        let _ = write!(
+            out,
+            "<h2>Per {}</h2><p class=\"note\">{} evaluated profiles have no meta line; AUC is '-' where a group has one class; recall and FPR at the fake threshold.</p>",
+            escape(&g.key),
+            g.without_meta
+        );
+        html_table(&mut out, &table::group_rows(r, g));
     }
     out.push_str("<h2>Profiles each engine gets most wrong</h2>");
     out.push_str(if evidence {

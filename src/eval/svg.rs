@@ -5,10 +5,11 @@ use std::fmt::Write;
 /// Colours of the engines' series, in engine order.
 pub const COLOURS: [&str; 4] = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd"];
 
-const W: f64 = 360.0;
+const W: f64 = 440.0;
 const H: f64 = 300.0;
 const LEFT: f64 = 48.0;
-const RIGHT: f64 = 12.0;
+/// Room right of the plot for the legend, so that it never covers a curve.
+const RIGHT: f64 = 104.0;
 const TOP: f64 = 28.0;
 const BOTTOM: f64 = 40.0;
 /// Curves are thinned to at most this many points.
@@ -108,8 +109,8 @@ fn thin(points: &[(f64, f64)]) -> Vec<(f64, f64)> {
 
 fn legend(out: &mut String, names: &[&str]) {
     for (i, name) in names.iter().enumerate() {
-        let y = py(1.0) + 14.0 + 14.0 * i as f64;
-        let x = px(0.62);
+        let y = py(1.0) + 10.0 + 16.0 * i as f64;
+        let x = px(1.0) + 10.0;
         let _ = write!(
             out,
             r#"<rect x="{x}" y="{}" width="10" height="10" fill="{}"/><text x="{}" y="{}">{}</text>"#,
@@ -210,15 +211,15 @@ pub fn histogram(title: &str, fakes: &[f32], genuine: &[f32], bins: usize) -> St
     let _ = write!(
         out,
         r##"<rect x="{x}" y="{y}" width="10" height="10" fill="#d62728"/><text x="{}" y="{}">fake ({})</text><rect x="{x}" y="{}" width="10" height="10" fill="#2ca02c"/><text x="{}" y="{}">genuine ({})</text>"##,
-        px(0.0) + 20.0,
-        py(1.0) + 15.0,
+        px(1.0) + 24.0,
+        py(1.0) + 9.0,
         fakes.len(),
-        py(1.0) + 20.0,
-        px(0.0) + 20.0,
-        py(1.0) + 29.0,
+        py(1.0) + 16.0,
+        px(1.0) + 24.0,
+        py(1.0) + 25.0,
         genuine.len(),
-        x = px(0.0) + 6.0,
-        y = py(1.0) + 6.0
+        x = px(1.0) + 10.0,
+        y = py(1.0)
     );
     out.push_str("</svg>");
     out

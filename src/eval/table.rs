@@ -23,7 +23,7 @@ fn with_ci(x: Option<f64>, ci: Option<Interval>) -> String {
 }
 
 /// A metric name and one cell per engine.
-type Row = (String, Vec<String>);
+pub type Row = (String, Vec<String>);
 
 fn row(rows: &mut Vec<Row>, name: &str, cells: impl IntoIterator<Item = String>) {
     rows.push((name.to_owned(), cells.into_iter().collect()));
@@ -81,25 +81,8 @@ fn threshold_rows(
     );
 }
 
-/// The header lines and the side-by-side table of every engine.
-pub fn render(r: &EvalReport) -> String {
-    let mut out = String::new();
-    let i = &r.input;
-    let _ = writeln!(
-        out,
-        "evaluation of {}: {} labelled profiles ({} fake, {} genuine); {} unlabelled skipped; {} lines rejected",
-        i.file, i.evaluated, i.fakes, i.genuine, i.unlabelled, i.rejected
-    );
-    let _ = writeln!(
-        out,
-        "too thin to judge (verdict insufficient under every engine): {} fake, {} genuine",
-        i.insufficient_fakes, i.insufficient_genuine
-    );
-    let _ = writeln!(
-        out,
-        "intervals: 95% percentile bootstrap, {} resamples, seed {}\n",
-        r.bootstrap_resamples, r.bootstrap_seed
-    );
+/// The side-by-side metrics: a header row (`metric`, engine names), then one row per metric.
+pub fn metric_rows(r: &EvalReport) -> Vec<Row> {
     let mut rows = Vec::new();
     row(
         &mut rows,
@@ -152,7 +135,67 @@ pub fn render(r: &EvalReport) -> String {
         "profiles/s (scoring)",
         each(&|e| format!("{:.0}", e.profiles_per_second)),
     );
-    lay_out(&mut out, &rows);
+    rows
+}
+
+/// The per-group figures: a header row, then per group its name, size, fakes and per engine
+/// ROC-AUC, recall and false-positive rate at the fake threshold.
+pub fn group_rows(r: &EvalReport, g: &Grouping) -> Vec<Vec<String>> {
+    let mut header = vec![g.key.clone(), "n".to_owned(), "fakes".to_owned()];
+    for e in &r.engines {
+        let n = e.engine.as_str();
+        header.extend([
+            format!("{n} AUC"),
+            format!("{n} recall@fake"),
+            format!("{n} FPR@fake"),
+        ]);
+    }
+    let mut rows = vec![header];
+    for grp in &g.groups {
+        let mut cells = vec![
+            grp.name.clone(),
+            grp.profiles.to_string(),
+            grp.fakes.to_string(),
+        ];
+        for e in &grp.engines {
+            let s = &e.summary;
+            cells.push(num(s.roc_auc));
+            cells.push(if s.fakes > 0 {
+                format!("{:.3}", s.at_fake.recall)
+            } else {
+                "-".into()
+            });
+            cells.push(if s.genuine > 0 {
+                format!("{:.3}", s.at_fake.false_positive_rate)
+            } else {
+                "-".into()
+            });
+        }
+        rows.push(cells);
+    }
+    rows
+}
+
+/// The header lines and the side-by-side table of every engine.
+pub fn render(r: &EvalReport) -> String {
+    let mut out = String::new();
+    let i = &r.input;
+    let _ = writeln!(
+        out,
+        "evaluation of {}: {} labelled profiles ({} fake, {} genuine); {} unlabelled skipped; {} lines rejected",
+        i.file, i.evaluated, i.fakes, i.genuine, i.unlabelled, i.rejected
+    );
+    let _ = writeln!(
+        out,
+        "too thin to judge (verdict insufficient under every engine): {} fake, {} genuine",
+        i.insufficient_fakes, i.insufficient_genuine
+    );
+    let _ = writeln!(
+        out,
+        "intervals: 95% percentile bootstrap, {} resamples, seed {}\n",
+        r.bootstrap_resamples, r.bootstrap_seed
+    );
+    lay_out(&mut out, &metric_rows(r));
     if let Some(g) = &r.grouping {
         out.push('\n');
         out.push_str(&render_groups(r, g));

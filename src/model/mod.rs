@@ -205,7 +205,12 @@ impl Classifier {
     fn evidence(&self, p: &Profile, e: &Encoded, code: &str) -> Option<String> {
         if let Some(s) = code.strip_prefix("section:") {
             let i = SECTIONS.iter().position(|n| *n == s)?;
-            return Some(excerpt(&e.texts[i], 80));
+            let shown = crate::evidence::excerpt_as_written(TextEncoder::section_parts(p, i), 80);
+            return Some(if shown.is_empty() {
+                excerpt(&e.texts[i], 80)
+            } else {
+                shown
+            });
         }
         let g = code.strip_prefix("feature:")?;
         if let Some(v) = crate::rules::numeric(p, g) {
@@ -217,7 +222,7 @@ impl Classifier {
                 format!("photo_flags = [{}]", v.join(", "))
             }),
             "rule_hits" => self.encoder.rules.as_ref().map(|r| {
-                let hits = r.hits(p);
+                let hits = r.fired(p);
                 let codes: Vec<&str> = text::rules_the_model_reads(r, &hits)
                     .map(|spec| spec.code.as_str())
                     .collect();

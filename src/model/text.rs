@@ -121,6 +121,15 @@ impl TextEncoder {
         (sections, normalized)
     }
 
+    /// The original texts of section `s`, in the order [`TextEncoder::section_texts`] joins
+    /// them (for evidence as written).
+    pub fn section_parts(p: &Profile, s: usize) -> impl Iterator<Item = &str> {
+        p.texts()
+            .into_iter()
+            .filter(move |(f, _)| model_may_read(*f) && section_of(*f) == Some(s))
+            .map(|(_, t)| t)
+    }
+
     /// Token ids of one normalised text, truncated; returns whether it was cut.
     pub fn token_ids(&self, text: &str) -> (Vec<u32>, bool) {
         if text.is_empty() {

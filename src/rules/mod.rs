@@ -84,7 +84,11 @@ pub struct RuleSet {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Hit {
     pub rule: usize,
+    /// The matched normalised text, or a description of the value that fired the rule.
     pub evidence: String,
+    /// For a text match: the index of the matched text among the texts the rules were given
+    /// and the byte span of the match in its normalised form (see [`crate::evidence`]).
+    pub span: Option<(usize, std::ops::Range<usize>)>,
 }
 
 fn is_word_char(c: Option<char>) -> bool {
@@ -196,23 +200,44 @@ impl RuleSet {
     }
 
     /// Applies every rule to one profile. Hits come in rule order, at most one per rule.
+    /// Text evidence is the matched text as written in the profile.
     pub fn hits(&self, profile: &Profile) -> Vec<Hit> {
-        let texts: Vec<(TextField, Normalized)> = profile
-            .texts()
-            .into_iter()
-            .map(|(f, s)| (f, normalize(s)))
-            .collect();
-        self.hits_normalized(profile, &texts)
+        self.hits_mapped(profile, true)
     }
 
-    /// As [`RuleSet::hits`], for callers that have already normalised the profile's texts.
+    /// As [`RuleSet::hits`], with text evidence left normalised (for callers that only need
+    /// which rules fired).
+    pub fn fired(&self, profile: &Profile) -> Vec<Hit> {
+        self.hits_mapped(profile, false)
+    }
+
+    fn hits_mapped(&self, profile: &Profile, as_written: bool) -> Vec<Hit> {
+        let originals = profile.texts();
+        let texts: Vec<(TextField, Normalized)> =
+            originals.iter().map(|(f, s)| (*f, normalize(s))).collect();
+        let mut hits = self.hits_normalized(profile, &texts);
+        if !as_written {
+            return hits;
+        }
+        for h in &mut hits {
+            if let Some((i, span)) = &h.span {
+                h.evidence =
+                    crate::evidence::as_written(originals[*i].1, &texts[*i].1.text, span.clone());
+            }
+        }
+        hits
+    }
+
+    /// As [`RuleSet::hits`], for callers that have already normalised the profile's texts;
+    /// text evidence stays normalised (each hit's `span` says where it matched).
     pub fn hits_normalized(
         &self,
         profile: &Profile,
         texts: &[(TextField, Normalized)],
     ) -> Vec<Hit> {
         let mut evidence: Vec<Option<String>> = vec![None; self.rules.len()];
-        for (field, norm) in texts {
+        let mut spans: Vec<Option<(usize, std::ops::Range<usize>)>> = vec![None; self.rules.len()];
+        for (t, (field, norm)) in texts.iter().enumerate() {
             let text = norm.text.as_str();
             for m in self.automaton.find_overlapping_iter(text) {
                 let pat = self.patterns[m.pattern().as_usize()];
@@ -225,6 +250,7 @@ impl RuleSet {
                     continue;
                 }
                 evidence[pat.rule] = Some(text[m.start()..m.end()].to_owned());
+                spans[pat.rule] = Some((t, m.start()..m.end()));
             }
         }
         for (i, rule) in self.rules.iter().enumerate() {
@@ -235,8 +261,14 @@ impl RuleSet {
                 Matcher::Phrases => None,
                 Matcher::Regex(re) => texts
                     .iter()
-                    .filter(|(f, _)| rule.fields.has(*f))
-                    .find_map(|(_, n)| re.find(&n.text).map(|m| m.as_str().to_owned())),
+                    .enumerate()
+                    .filter(|(_, (f, _))| rule.fields.has(*f))
+                    .find_map(|(t, (_, n))| {
+                        re.find(&n.text).map(|m| {
+                            spans[i] = Some((t, m.start()..m.end()));
+                            m.as_str().to_owned()
+                        })
+                    }),
                 Matcher::Numeric { field, op, value } => numeric(profile, field)
                     .filter(|v| op.holds(*v, *value))
                     .map(|v| format!("{field} = {v}")),
@@ -285,7 +317,14 @@ impl RuleSet {
         evidence
             .into_iter()
             .enumerate()
-            .filter_map(|(rule, e)| e.map(|evidence| Hit { rule, evidence }))
+            .zip(spans)
+            .filter_map(|((rule, e), span)| {
+                e.map(|evidence| Hit {
+                    rule,
+                    evidence,
+                    span,
+                })
+            })
             .collect()
     }
 

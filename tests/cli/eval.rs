@@ -287,6 +287,19 @@ fn html_report_is_self_contained_and_private_by_default() {
     assert!(html.contains("Precision-recall") && html.contains("Calibration"));
     assert!(html.contains("state_recruiter"), "per-group table");
     assert!(html.contains("<td>f4</td>"), "most-wrong list");
+    // Figures are real tables, every plot says how to read it, the model is named.
+    assert!(!html.contains("<pre>"));
+    assert!(html.contains("<th>metric</th>") && html.contains("<td>ROC-AUC</td>"));
+    assert!(
+        html.contains("<td>state_recruiter</td>"),
+        "per-group table cells"
+    );
+    assert_eq!(
+        html.matches("<figure>").count(),
+        html.matches("<figcaption>").count()
+    );
+    assert!(html.matches("<figcaption>").count() >= 4);
+    assert!(html.contains("Model: default (embedded), manifest sha256 "));
     for remote in [
         "http:", "https:", "src=", "<script", "<link", "url(", "@import",
     ] {

@@ -3,10 +3,14 @@
 
 mod data;
 mod eval;
+mod evidence;
+mod habits;
 mod hardening;
 mod linear;
+mod linkedin;
 mod model;
 mod reliability;
+mod report;
 mod score;
 mod synth;
 
