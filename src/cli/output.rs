@@ -66,6 +66,25 @@ pub fn stderr_line(args: std::fmt::Arguments<'_>) {
     }
 }
 
+/// Library code that logs with the standard `eprintln!` (training progress) panics when its
+/// reader has closed standard error. Installed first thing in `main`, this hook turns exactly
+/// that panic into the documented quiet end (status 0) and leaves every other panic alone.
+pub fn install_closed_pipe_hook() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let payload = info.payload();
+        let msg = payload
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| payload.downcast_ref::<&str>().copied())
+            .unwrap_or("");
+        if msg.starts_with("failed printing to std") && msg.contains("Broken pipe") {
+            std::process::exit(0);
+        }
+        default(info);
+    }));
+}
+
 static STDOUT_CLOSED: AtomicBool = AtomicBool::new(false);
 
 /// Writes one line on standard output for `println!` in the CLI; a closed pipe is remembered

@@ -298,6 +298,27 @@ fn a_reader_closing_the_pipe_early_is_a_quiet_success_on_stdout_and_stderr() {
         "check with stderr closed early must not panic (101)"
     );
 
+    // Training logs from the library (standard `eprintln!`): no panic either.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("m");
+    let child = bin()
+        .args([
+            "train",
+            "--config",
+            "training/smoke.toml",
+            "--out",
+            path_str(&out),
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (code, _) = read_one_line_then_close(child, true);
+    assert!(
+        code == 0 || code == 130,
+        "train with stderr closed early: status {code}"
+    );
+
     let child = bin()
         .args(["score", path_str(&path), "--engine", "rules"])
         .stdout(Stdio::null())
