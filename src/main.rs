@@ -6,6 +6,7 @@ mod cli;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    cli::output::install_closed_pipe_hook();
     match cli::run() {
         Ok(status) => status.exit_code(),
         Err(err) => {

@@ -149,37 +149,41 @@ fn fold_before_nfkc(input: &str, obfuscation: &mut Obfuscation) -> String {
 
 /// Normalises one text (see the module documentation).
 pub fn normalize(input: &str) -> Normalized {
-    let mut n = normalize_once(input);
+    let (mut n, mut touched) = normalize_once(input);
     // Folding a letter or removing a mark can make another step applicable (a decomposed
     // `ǯ` leaves `ʒ`, a look-alike; removing a stray mark joins two words). Steps are
     // repeated until nothing changes, so that normalisation is idempotent; what the repeats
-    // undo was already counted. ASCII output is final (the fast path is the identity on it).
+    // undo was already counted. Only a pass that removed, folded or decomposed something
+    // (`touched`) can leave work for another, and ASCII output is final (the fast path is
+    // the identity on it), so ordinary text takes one pass.
     for _ in 0..4 {
-        if n.text.is_ascii() {
+        if !touched || n.text.is_ascii() {
             break;
         }
-        let again = normalize_once(&n.text).text;
-        if again == n.text {
+        let (again, t) = normalize_once(&n.text);
+        if again.text == n.text {
             break;
         }
-        n.text = again;
+        (n.text, touched) = (again.text, t);
     }
     n
 }
 
-fn normalize_once(input: &str) -> Normalized {
+/// One pass of the steps; also says whether the pass removed, folded or decomposed anything
+/// (beyond case folding), which is when a second pass might find more to do.
+fn normalize_once(input: &str) -> (Normalized, bool) {
     let mut obfuscation = Obfuscation::default();
     // Fast path: plain ASCII needs only case folding and whitespace collapsing.
     if input.is_ascii() {
-        return Normalized {
-            text: collapse_whitespace(input.chars().map(|c| c.to_ascii_lowercase())),
-            obfuscation,
-        };
+        let text = collapse_whitespace(input.chars().map(|c| c.to_ascii_lowercase()));
+        return (Normalized { text, obfuscation }, false);
     }
+    let mut touched = false;
 
     let composed: String = match is_nfkc_quick(input.chars()) {
         IsNormalized::Yes => input.to_owned(),
         _ if input.chars().any(|c| early_confusable(c).is_some()) => {
+            touched = true;
             fold_before_nfkc(input, &mut obfuscation).nfkc().collect()
         }
         _ => input.nfkc().collect(),
@@ -215,6 +219,7 @@ fn normalize_once(input: &str) -> Normalized {
             visible.push(c);
         }
     }
+    touched |= removed;
     if removed && is_nfkc_quick(visible.iter().copied()) != IsNormalized::Yes {
         // What the removed characters separated may compose now (`e` + U+0301, Hangul jamo).
         visible = visible.into_iter().nfkc().collect();
@@ -224,14 +229,18 @@ fn normalize_once(input: &str) -> Normalized {
     // letters are inside them, `Ƛ`, would otherwise change which words count as Latin).
     if visible.iter().any(|c| !c.is_lowercase()) {
         visible = visible.into_iter().flat_map(char::to_lowercase).collect();
+        // Case mappings need not give NFKC text; another pass would normalise it.
+        touched |= is_nfkc_quick(visible.iter().copied()) != IsNormalized::Yes;
     }
 
     // Step 3: fold look-alikes, first in words that mix them with Latin letters, then in
     // all-look-alike words when the text is mostly Latin once the first pass is done. Judging
     // "mostly Latin" after the first pass keeps normalisation idempotent.
-    obfuscation.confusables += fold_words(&mut visible, |word| {
+    let (counted, any) = fold_words(&mut visible, |word| {
         word.iter().any(|&c| is_latin_letter(c))
     });
+    obfuscation.confusables += counted;
+    touched |= any;
     // Counted in words, not letters, so that later steps (ligatures spelt out, case
     // folding) cannot tip the balance on a second pass.
     let (mut latin_words, mut words) = (0, 0);
@@ -242,51 +251,52 @@ fn normalize_once(input: &str) -> Normalized {
         }
     }
     if latin_words * 2 > words {
-        obfuscation.confusables += fold_words(&mut visible, |word| {
+        let (counted, any) = fold_words(&mut visible, |word| {
             word.iter().any(|&c| is_letter(c))
                 && word
                     .iter()
                     .filter(|&&c| is_letter(c))
                     .all(|&c| confusable(c).is_some())
         });
+        obfuscation.confusables += counted;
+        touched |= any;
     }
 
-    // Step 4: case folding, Latin diacritics, and combining marks not carried by a letter of
-    // another script.
+    // Step 4: Latin diacritics, and combining marks not carried by a letter of another
+    // script.
     let mut folded = Vec::with_capacity(visible.len());
     let mut marks_in_a_row = 0u32;
     for c in visible {
-        for lc in [c] {
-            if !lc.is_ascii() && is_combining_mark(lc) {
-                let carried = folded.last().is_some_and(|&p: &char| {
-                    !p.is_ascii() && p.is_alphabetic() && !is_latin_letter(p)
-                });
-                marks_in_a_row += 1;
-                if !carried {
-                    if !('\u{0300}'..='\u{036F}').contains(&lc) || marks_in_a_row > 2 {
-                        obfuscation.marks += 1;
-                    }
-                    continue;
+        if !c.is_ascii() && is_combining_mark(c) {
+            let carried = folded
+                .last()
+                .is_some_and(|&p: &char| !p.is_ascii() && p.is_alphabetic() && !is_latin_letter(p));
+            marks_in_a_row += 1;
+            if !carried {
+                if !('\u{0300}'..='\u{036F}').contains(&c) || marks_in_a_row > 2 {
+                    obfuscation.marks += 1;
                 }
-                folded.push(lc);
+                touched = true;
                 continue;
             }
-            marks_in_a_row = 0;
-            if is_latin_letter(lc) && !lc.is_ascii() {
-                decompose_canonical(lc, |d| {
-                    if d.is_ascii() || !is_combining_mark(d) {
-                        push_folded(&mut folded, d);
-                    }
-                });
-            } else {
-                push_folded(&mut folded, lc);
-            }
+            folded.push(c);
+            continue;
+        }
+        marks_in_a_row = 0;
+        if is_latin_letter(c) && !c.is_ascii() {
+            decompose_canonical(c, |d| {
+                if d.is_ascii() || !is_combining_mark(d) {
+                    // A base letter that is not ASCII (`ǯ` leaves `ʒ`) may fold next time.
+                    touched |= d != c && !d.is_ascii();
+                    push_folded(&mut folded, d);
+                }
+            });
+        } else {
+            push_folded(&mut folded, c);
         }
     }
-    Normalized {
-        text: collapse_whitespace(folded.into_iter()),
-        obfuscation,
-    }
+    let text = collapse_whitespace(folded.into_iter());
+    (Normalized { text, obfuscation }, touched)
 }
 
 /// Pushes a lower-case character, spelling out ligatures and unifying quotes and dashes.
@@ -313,9 +323,10 @@ fn is_word_char(c: char) -> bool {
 }
 
 /// Folds the look-alike letters of every word (letters, digits and marks) that `select`
-/// accepts; returns how many folded letters count as obfuscation.
-fn fold_words(chars: &mut [char], select: impl Fn(&[char]) -> bool) -> u32 {
+/// accepts; returns how many folded letters count as obfuscation, and whether any was folded.
+fn fold_words(chars: &mut [char], select: impl Fn(&[char]) -> bool) -> (u32, bool) {
     let mut folded = 0;
+    let mut any = false;
     let mut start = 0;
     while start < chars.len() {
         if !is_word_char(chars[start]) {
@@ -332,12 +343,13 @@ fn fold_words(chars: &mut [char], select: impl Fn(&[char]) -> bool) -> u32 {
                 if let Some((l, counted)) = confusable(*c) {
                     *c = l.to_ascii_lowercase();
                     folded += u32::from(counted);
+                    any = true;
                 }
             }
         }
         start = end;
     }
-    folded
+    (folded, any)
 }
 
 fn collapse_whitespace(chars: impl Iterator<Item = char>) -> String {

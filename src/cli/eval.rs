@@ -255,7 +255,8 @@ pub fn run(args: EvalArgs) -> anyhow::Result<Status> {
         report.model = Some(super::about::model_identity(args.model.as_deref()));
     }
     if let Some(path) = &args.report {
-        std::fs::write(path, eval::report::html(&report, args.report_evidence))
+        let html = eval::report::html(&report, args.report_evidence);
+        std::fs::write(path, super::output::escape_document(&html).as_bytes())
             .with_context(|| format!("writing {}", path.display()))?;
     }
     let text = match args.format {

@@ -68,6 +68,25 @@ pub fn stderr_line(args: std::fmt::Arguments<'_>) {
     }
 }
 
+/// Library code that logs with the standard `eprintln!` (training progress) panics when its
+/// reader has closed standard error. Installed first thing in `main`, this hook turns exactly
+/// that panic into the documented quiet end (status 0) and leaves every other panic alone.
+pub fn install_closed_pipe_hook() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let payload = info.payload();
+        let msg = payload
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| payload.downcast_ref::<&str>().copied())
+            .unwrap_or("");
+        if msg.starts_with("failed printing to std") && msg.contains("Broken pipe") {
+            std::process::exit(0);
+        }
+        default(info);
+    }));
+}
+
 static STDOUT_CLOSED: AtomicBool = AtomicBool::new(false);
 
 /// Writes one line on standard output for `println!` in the CLI; a closed pipe is remembered
@@ -145,28 +164,48 @@ pub fn stdout() -> Stdout {
     )
 }
 
+/// Control, bidi and invisible format characters: what [`escape`] escapes.
+fn bad(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{061C}'
+                | '\u{200B}'..='\u{200F}'
+                | '\u{2028}'..='\u{202E}'
+                | '\u{2060}'..='\u{206F}'
+                | '\u{FEFF}'
+                | '\u{FFF9}'..='\u{FFFB}'
+        )
+}
+
 /// Escapes control, bidi and other invisible format characters (`\u{1b}`, `\r`, `\n`,
 /// `\u{202e}`) so that an echoed value cannot move the cursor, rewrite a terminal line or
 /// reorder what is displayed.
 pub fn escape(s: &str) -> Cow<'_, str> {
-    fn bad(c: char) -> bool {
-        c.is_control()
-            || matches!(
-                c,
-                '\u{061C}'
-                    | '\u{200B}'..='\u{200F}'
-                    | '\u{2028}'..='\u{202E}'
-                    | '\u{2060}'..='\u{206F}'
-                    | '\u{FEFF}'
-                    | '\u{FFF9}'..='\u{FFFB}'
-            )
-    }
     if !s.chars().any(bad) {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 8);
     for c in s.chars() {
         if bad(c) {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Escapes, in a whole HTML document, the characters [`escape`] escapes except the newlines
+/// and tabs of its layout: ids and evidence echoed in a report cannot reorder or hide text.
+pub fn escape_document(html: &str) -> Cow<'_, str> {
+    let layout = |c: char| c == '\n' || c == '\t';
+    if !html.chars().any(|c| bad(c) && !layout(c)) {
+        return Cow::Borrowed(html);
+    }
+    let mut out = String::with_capacity(html.len() + 16);
+    for c in html.chars() {
+        if bad(c) && !layout(c) {
             out.extend(c.escape_default());
         } else {
             out.push(c);
@@ -437,6 +476,10 @@ mod tests {
         );
         assert_eq!(escape("plain é"), "plain é");
         assert_eq!(escape_bounded("abcdef", 3), "abc…");
+        assert_eq!(
+            escape_document("<p>a\u{202e}b</p>\n\t<i>\u{1b}</i>"),
+            "<p>a\\u{202e}b</p>\n\t<i>\\u{1b}</i>"
+        );
         for s in ["=HYPERLINK(\"x\")", "+1", "-2", "@SUM(A1)", "\tx", "\rx"] {
             assert!(csv_cell(s).starts_with('\''), "{s}");
         }

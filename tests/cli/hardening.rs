@@ -298,6 +298,27 @@ fn a_reader_closing_the_pipe_early_is_a_quiet_success_on_stdout_and_stderr() {
         "check with stderr closed early must not panic (101)"
     );
 
+    // Training logs from the library (standard `eprintln!`): no panic either.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("m");
+    let child = bin()
+        .args([
+            "train",
+            "--config",
+            "training/smoke.toml",
+            "--out",
+            path_str(&out),
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (code, _) = read_one_line_then_close(child, true);
+    assert!(
+        code == 0 || code == 130,
+        "train with stderr closed early: status {code}"
+    );
+
     let child = bin()
         .args(["score", path_str(&path), "--engine", "rules"])
         .stdout(Stdio::null())
@@ -717,4 +738,35 @@ fn rule_files_with_huge_regexes_or_identity_fields_are_refused_naming_the_rule()
         );
         assert!(started.elapsed().as_secs() < 5);
     }
+}
+
+// Row 7, HTML: ids echoed in an evaluation report.
+#[test]
+fn control_and_bidi_characters_are_escaped_in_the_html_report() {
+    let mut input = String::new();
+    for i in 0..6 {
+        let label = if i % 2 == 0 { "fake" } else { "genuine" };
+        input.push_str(&format!(
+            "{{\"id\":\"p{i}\\u202egnp.exe\\u001b[2J\",\"headline\":\"Manager {i}\",\"label\":\"{label}\"}}\n"
+        ));
+    }
+    let (dir, path) = temp_file("labelled.jsonl", input.as_bytes());
+    let report = dir.path().join("report.html");
+    let run = linkscreen(&[
+        "eval",
+        path_str(&path),
+        "--engines",
+        "rules",
+        "--bootstrap",
+        "0",
+        "--report",
+        path_str(&report),
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let html = std::fs::read_to_string(&report).unwrap();
+    assert!(
+        html.contains("p0\\u{202e}gnp.exe\\u{1b}[2J"),
+        "ids not in the report"
+    );
+    assert!(!html.contains('\u{202e}') && !html.contains('\u{1b}'));
 }

@@ -268,3 +268,115 @@ fn hidden_characters_move_the_model_score_by_at_most_five_points() {
         }
     }
 }
+
+/// Every text of a profile except the name, as mutable references.
+fn texts_mut(p: &mut Profile) -> Vec<&mut String> {
+    let mut out: Vec<&mut String> = Vec::new();
+    for s in [
+        &mut p.headline,
+        &mut p.about,
+        &mut p.location,
+        &mut p.website,
+    ]
+    .into_iter()
+    .flatten()
+    {
+        out.push(s);
+    }
+    for e in p.experience.iter_mut().flatten() {
+        for s in [&mut e.title, &mut e.company, &mut e.description]
+            .into_iter()
+            .flatten()
+        {
+            out.push(s);
+        }
+    }
+    for m in p.messages.iter_mut().flatten() {
+        out.push(&mut m.text);
+    }
+    for s in p.skills.iter_mut().flatten() {
+        out.push(s);
+    }
+    out
+}
+
+/// Issue 13, rows 1 and 2, as a property of the model itself: any default-ignorable code
+/// point (from Unicode's data), inserted anywhere, or any look-alike of a letter (one the
+/// normaliser folds to it), substituted anywhere, moves the model's score by at most 0.05.
+#[test]
+fn any_invisible_or_look_alike_anywhere_moves_the_model_by_at_most_five_points() {
+    use linkscreen::score::Scorer;
+    use proptest::prelude::*;
+    let model = linkscreen::model::Classifier::embedded().unwrap();
+    let profiles: Vec<Profile> = profile::load(&root().join(EXAMPLES))
+        .unwrap()
+        .profiles
+        .into_iter()
+        .map(|(_, p)| p)
+        .collect();
+    let skeleton = |c: char| -> String {
+        let mut b = [0u8; 4];
+        unicode_security::skeleton(c.encode_utf8(&mut b)).collect()
+    };
+    let invisible: Vec<char> = (0..=0x10FFFFu32)
+        .filter_map(char::from_u32)
+        .filter(|&c| skeleton(c).is_empty())
+        .chain(['\u{2800}', '\u{1D159}'])
+        .collect();
+    // Look-alikes by the letter they are folded to, as seen through the public normaliser.
+    let mut lookalikes: std::collections::BTreeMap<char, Vec<char>> = Default::default();
+    for c in (0x80..=0x1FFFFu32).filter_map(char::from_u32) {
+        let s = skeleton(c);
+        let Some(l) = s
+            .chars()
+            .next()
+            .filter(|l| l.is_ascii_lowercase() && s.len() == 1)
+        else {
+            continue;
+        };
+        if linkscreen::normalize::normalize(&format!("x{c}x")).text == format!("x{l}x") {
+            lookalikes.entry(l).or_default().push(c);
+        }
+    }
+    assert!(invisible.len() > 4000 && lookalikes.values().map(Vec::len).sum::<usize>() > 300);
+    let score = |p: &Profile| model.score_batch(std::slice::from_ref(p)).unwrap()[0].score;
+    let clean: Vec<f32> = profiles.iter().map(score).collect();
+    let mut runner = proptest::test_runner::TestRunner::new(proptest::test_runner::Config {
+        cases: 300,
+        ..Default::default()
+    });
+    let strategy = (
+        0..profiles.len(),
+        any::<usize>(),
+        any::<usize>(),
+        any::<usize>(),
+        any::<bool>(),
+    );
+    runner
+        .run(&strategy, |(i, field, at, which, insert)| {
+            let mut p = profiles[i].clone();
+            let mut texts = texts_mut(&mut p);
+            let n = texts.len();
+            let text = &mut texts[field % n];
+            let mut chars: Vec<char> = text.chars().collect();
+            if insert {
+                let at = at % (chars.len() + 1);
+                chars.insert(at, invisible[which % invisible.len()]);
+            } else {
+                let letters: Vec<usize> = (0..chars.len())
+                    .filter(|&k| lookalikes.contains_key(&chars[k]))
+                    .collect();
+                if letters.is_empty() {
+                    return Ok(());
+                }
+                let k = letters[at % letters.len()];
+                let options = &lookalikes[&chars[k]];
+                chars[k] = options[which % options.len()];
+            }
+            **text = chars.into_iter().collect();
+            let moved = (score(&p) - clean[i]).abs();
+            prop_assert!(moved <= 0.05, "{} moved by {moved}", p.id);
+            Ok(())
+        })
+        .unwrap();
+}
