@@ -17,14 +17,15 @@ const BATCH: usize = 256;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum EngineChoice {
-    /// The trained model shipped in the binary (or loaded with --model).
+    /// The default: word n-gram TF-IDF, rule indicators and numeric features in one logistic
+    /// regression, calibrated on other authors' profiles (exact reasons).
+    Linear,
+    /// The neural model (embedding bag and MLP) shipped in the binary (or loaded with --model).
     Model,
     /// The transparent rule engine.
     Rules,
-    /// The model and the rules combined.
+    /// The neural model and the rules combined.
     Hybrid,
-    /// Word n-gram TF-IDF and numeric features in one logistic regression (exact reasons).
-    Linear,
 }
 
 #[derive(Debug, Parser)]
@@ -57,7 +58,7 @@ pub struct ScoreArgs {
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
     /// Which engine scores the profiles.
-    #[arg(long, value_enum, default_value_t = EngineChoice::Model)]
+    #[arg(long, value_enum, default_value_t = EngineChoice::Linear)]
     pub engine: EngineChoice,
     /// Model directory to use instead of the default model embedded in the binary.
     #[arg(long, value_name = "DIR")]
@@ -401,7 +402,8 @@ pub fn score(args: ScoreArgs) -> anyhow::Result<Status> {
     }
     let mut tally = Tally::default();
     let mut verdicts = [0u64; 4];
-    let mut duplicates: Vec<Duplicates> = inputs.files.iter().map(|_| Duplicates::default()).collect();
+    let mut duplicates: Vec<Duplicates> =
+        inputs.files.iter().map(|_| Duplicates::default()).collect();
     let mut batch = Vec::with_capacity(BATCH);
     let mut interrupted = false;
     let mut run = || -> Result<(), Stop> {
@@ -469,13 +471,13 @@ pub fn score(args: ScoreArgs) -> anyhow::Result<Status> {
         .zip(verdicts)
         .map(|(v, n)| format!("{} {n}", v.as_str()))
         .collect();
-    let counts = format!("{counts} ({})", by_verdict.join(", "));
     let counts = match engine.truncated_sections() {
         Some(n) => format!("{counts}, sections truncated for the model {n}"),
         None => counts,
     };
     eprintln!(
-        "linkscreen: {counts} (engine {}; review >= {:.2}, fake >= {:.2})",
+        "linkscreen: {counts} ({}; engine {}; review >= {:.2}, fake >= {:.2})",
+        by_verdict.join(", "),
         engine.kind().as_str(),
         t.review,
         t.fake

@@ -59,9 +59,9 @@ pub enum Sign {
 /// may only lower it, so stating or inflating them never clears a profile. Account age and
 /// mutual connections, which the platform sets, may only lower it: a younger account or fewer
 /// shared contacts never reads as more genuine. Ratios of two adversary-set counts have no
-/// known direction and are left out.
+/// known direction and are left out, and so is the rule summary (see the body).
 pub fn feature_sign(name: &str) -> Option<Sign> {
-    const RAISES: [&str; 16] = [
+    const RAISES: [&str; 14] = [
         "log_connections",
         "log_followers",
         "log_following",
@@ -76,11 +76,14 @@ pub fn feature_sign(name: &str) -> Option<Sign> {
         "log_chars_headline",
         "log_chars_about",
         "log_chars_messages",
-        "rule_warning_hits",
-        "rule_warning_weight",
     ];
     if name.starts_with("rule:") {
         return Some(Sign::Free);
+    }
+    // The rule summary counts rules on counts too (`few_connections`): inflating a count
+    // would lower it, so the linear engine reads the rules' indicators instead.
+    if name.starts_with("rule_") {
+        return None;
     }
     if name.starts_with("ratio_") || name.starts_with("missing_ratio_") {
         return None;
@@ -98,12 +101,41 @@ pub fn feature_sign(name: &str) -> Option<Sign> {
     Some(Sign::Free)
 }
 
+/// Count fields an adversary sets freely (see [`feature_sign`]).
+const ADVERSARY_COUNTS: [&str; 9] = [
+    "connections",
+    "followers",
+    "following",
+    "posts",
+    "endorsements",
+    "recommendations",
+    "experience_count",
+    "education_count",
+    "skills_count",
+];
+
+/// Whether the engine has an indicator for a rule: every rule but the obfuscation rule (hidden
+/// characters must not move this engine) and the rules on counts an adversary sets
+/// (`few_connections`: inflating the count would switch it off and lower the score, which the
+/// sign constraints forbid).
+fn reads_rule(spec: &crate::rules::RuleSpec) -> bool {
+    let on_adversary_count = spec
+        .numeric
+        .as_ref()
+        .is_some_and(|n| ADVERSARY_COUNTS.contains(&n.field.as_str()));
+    spec.obfuscation.is_none() && !on_adversary_count
+}
+
 /// The names of the values in [`RawDoc::features`]: the model's features, then one indicator
-/// per rule the model may read.
+/// `rule:<code>` per rule the engine reads (see [`reads_rule`]), in rule-file order.
 pub fn feature_names(rules: Option<&RuleSet>) -> Vec<String> {
     let mut names = crate::features::names(rules.is_some());
     if let Some(r) = rules {
-        names.extend(crate::model::text::rule_indicator_names(r));
+        names.extend(
+            r.specs()
+                .filter(|spec| reads_rule(spec))
+                .map(|spec| format!("rule:{}", spec.code)),
+        );
     }
     names
 }
@@ -212,7 +244,14 @@ fn term_counts(h: &HashingConfig, section: usize, text: &str) -> Vec<(u32, f32)>
 
 /// The inputs of a profile for the linear engine.
 pub fn raw_doc(h: &HashingConfig, rules: Option<&RuleSet>, p: &Profile) -> (RawDoc, Vec<String>) {
-    let (texts, features) = sections_and_features(p, rules);
+    let (texts, mut features, fired) = sections_and_features(p, rules);
+    if let Some(r) = rules {
+        features.extend(
+            (0..r.len())
+                .filter(|&i| reads_rule(r.spec(i)))
+                .map(|i| f32::from(u8::from(fired.contains(&i)))),
+        );
+    }
     let sections = texts
         .iter()
         .enumerate()

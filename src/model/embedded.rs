@@ -9,7 +9,7 @@ macro_rules! embed {
     };
 }
 
-const FILES: [(&str, &[u8]); 9] = embed!(
+const FILES: [(&str, &[u8]); 11] = embed!(
     "config.json",
     "model.safetensors",
     "tokenizer.json",
@@ -18,6 +18,8 @@ const FILES: [(&str, &[u8]); 9] = embed!(
     "metrics.json",
     "MODEL_CARD.md",
     "hybrid.json",
+    "linear.json",
+    "linear.safetensors",
     "manifest.json",
 );
 

@@ -180,38 +180,26 @@ impl TextEncoder {
     }
 }
 
-/// The normalised section texts and the raw numeric features of a profile, without tokens:
-/// what the linear engine reads (the same inputs as [`TextEncoder::encode`] gives the model),
-/// followed, when `rules` are given, by one indicator per rule the model may read (see
-/// [`rule_indicator_names`]).
-pub fn sections_and_features(p: &Profile, rules: Option<&RuleSet>) -> (Vec<String>, Vec<f32>) {
+/// The normalised section texts, the raw numeric features and the fired rules (indices into
+/// `rules`, those the model may read) of a profile, without tokens: what the linear engine
+/// reads (the same inputs as [`TextEncoder::encode`] gives the model).
+pub fn sections_and_features(
+    p: &Profile,
+    rules: Option<&RuleSet>,
+) -> (Vec<String>, Vec<f32>, Vec<usize>) {
     let (texts, normalized) = TextEncoder::section_texts(p);
     let hits = rules.map(|r| (r, r.hits_normalized(p, &normalized)));
     let summary = hits.as_ref().map(|(r, hits)| {
         features::summarise_rules(rules_the_model_reads(r, hits).map(|spec| spec.weight))
     });
-    let mut features = features::extract(p, text_lengths(&normalized), summary);
-    if let Some((r, hits)) = &hits {
-        let fired: Vec<&str> = rules_the_model_reads(r, hits)
-            .map(|spec| spec.code.as_str())
-            .collect();
-        features.extend(
-            r.specs()
-                .filter(|spec| spec.obfuscation.is_none())
-                .map(|spec| f32::from(u8::from(fired.contains(&spec.code.as_str())))),
-        );
-    }
-    (texts, features)
-}
-
-/// Names of the rule indicators [`sections_and_features`] appends: `rule:<code>` for every rule
-/// the model may read, in rule-file order.
-pub fn rule_indicator_names(rules: &RuleSet) -> Vec<String> {
-    rules
-        .specs()
-        .filter(|spec| spec.obfuscation.is_none())
-        .map(|spec| format!("rule:{}", spec.code))
-        .collect()
+    let features = features::extract(p, text_lengths(&normalized), summary);
+    let fired = hits.map_or_else(Vec::new, |(r, hits)| {
+        hits.iter()
+            .filter(|h| r.spec(h.rule).obfuscation.is_none())
+            .map(|h| h.rule)
+            .collect()
+    });
+    (texts, features, fired)
 }
 
 /// Character counts of the normalised headline, about and message texts.

@@ -172,9 +172,11 @@ fn model_out_of_fold(
         log(&format!("leave-one-author-out: the model without {name}"));
         let held_out = |s: &Sample| s.author.as_deref() != Some(name.as_str());
         let fitted = neural::fit_model(cfg, samples, &held_out, device)?;
+        // Each copy's own temperature first, so that the copies' scores share one scale.
+        let t = fitted.classifier.calibration.temperature;
         for (j, &i) in eval_idx.iter().enumerate() {
             if authors.fold[j] == k {
-                z[j] = fitted.logits[i];
+                z[j] = fitted.logits[i] / t;
             }
         }
     }

@@ -229,8 +229,17 @@ pub fn model_card(
 Screening of professional-network profiles (LinkedIn-style) for fake personas used in espionage and \
 fraud approaches: fake headhunters, think-tank and academic covers, conference organisers, \"dream job\" \
 recruiters. It ranks profiles for a human analyst's review; a score is a calibrated probability on \
-data like the validation set, not a verdict on a person. Not for automated decisions about people.\n\n\
-## Model\n\n\
+data like its calibration set (the hand-written profiles for the linear engine, the synthetic validation \
+split for the neural model), not a verdict on a person. Not for automated decisions about people.\n\n\
+## Engines\n\n\
+**linear** (the default): hashed word 1- and 2-grams of each section of the normalised text (sublinear \
+TF-IDF, L2-normalised per section, each also tagged with its section), one indicator per text rule of \
+the shipped rule set, and numeric features (log counts with missing indicators, photo flags, tenure and \
+gap statistics, text lengths) in one logistic regression fitted by Adam with an L2 penalty. Counts an \
+adversary sets may only raise the score and their missing indicators may only lower it; account age and \
+mutual connections may only lower it. Platt scaling and the thresholds come from the leave-one-author-out \
+scores of the hand-written author files. Its reasons are its exact terms.\n\n\
+**model** (neural): \
 WordPiece tokenizer trained on the normalised training text; token and hashed token-bigram embeddings \
 mean-pooled per section (headline, about, experience, experience description, education, skills, inbound \
 and outbound messages); numeric and structural features with missing indicators (log counts, ratios, photo \
@@ -241,7 +250,9 @@ Reasons are occlusion contributions (logit change when a section or feature grou
 The hybrid engine stacks the calibrated score's log-odds and the shipped rules' evidence with \
 coefficients and thresholds fitted on the validation split (`hybrid.json`).\n\n\
 ## Data and licences\n\n\
-Synthetic profiles from `linkscreen synth` (generated, no personal data); public sets when present: EMSCAD \
+Synthetic profiles from `linkscreen synth` (generated, no personal data); hand-written profiles by four \
+independent authors (`../shared/datasets/handwritten`, invented people, weighted per the config); public \
+sets when present: EMSCAD \
 (University of the Aegean, research data set, cite Vidros et al. 2017), cresci-2015 (research use, cite \
 Cresci et al. 2015), instagram-kaggle (unknown licence, research use), InstaFake (CC BY-NC 4.0). The \
 public sets are different platforms (job ads, Twitter, Instagram): they teach recruitment-fraud language \

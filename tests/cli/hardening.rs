@@ -542,7 +542,14 @@ fn values_written_another_way_get_hints() {
 
 #[test]
 fn rules_with_the_model_engine_is_a_usage_error() {
-    let run = linkscreen(&["score", EXAMPLES, "--rules", "models/rules/default.toml"]);
+    let run = linkscreen(&[
+        "score",
+        EXAMPLES,
+        "--engine",
+        "model",
+        "--rules",
+        "models/rules/default.toml",
+    ]);
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(
         run.stderr
@@ -551,6 +558,15 @@ fn rules_with_the_model_engine_is_a_usage_error() {
         run.stderr
     );
     assert!(run.stdout.is_empty());
+    // The linear engine reads the shipped rules' indicators, never a rule file.
+    let run = linkscreen(&["score", EXAMPLES, "--rules", "models/rules/default.toml"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("--rules has no effect with --engine linear"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]

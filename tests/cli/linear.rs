@@ -125,7 +125,7 @@ fn padding_a_fake_with_eight_old_jobs_clears_at_most_a_tenth_of_flagged_fakes() 
         .filter(|p| p.label == Some(profile::Label::Fake))
         .collect();
     let padded: Vec<Profile> = fakes.iter().map(|p| pad(p, &donors)).collect();
-    for engine in [&[][..], &["--engine", "linear"][..]] {
+    for engine in [&[][..], &["--engine", "model"][..]] {
         let before = verdicts(&fakes, engine);
         let after = verdicts(&padded, engine);
         let flagged: Vec<usize> = (0..before.len())

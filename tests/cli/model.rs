@@ -12,18 +12,18 @@ fn records(stdout: &str) -> Vec<serde_json::Value> {
 }
 
 #[test]
-fn score_uses_the_embedded_model_by_default() {
+fn score_uses_the_embedded_linear_engine_by_default() {
     let run = linkscreen(&["score", EXAMPLES]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let recs = records(&run.stdout);
     assert_eq!(recs.len(), 20);
     for r in &recs {
-        assert_eq!(r["engine"], "model");
+        assert_eq!(r["engine"], "linear");
         let s = r["score"].as_f64().unwrap();
         assert!((0.0..=1.0).contains(&s));
         assert!(r["reasons"].as_array().unwrap().len() <= 5);
     }
-    assert!(run.stderr.contains("engine model"), "{}", run.stderr);
+    assert!(run.stderr.contains("engine linear"), "{}", run.stderr);
 }
 
 #[test]

@@ -17,7 +17,9 @@ fn examples_score_cleanly_with_rules() {
     for r in &records {
         let score = r["score"].as_f64().unwrap();
         assert!((0.0..=1.0).contains(&score));
-        assert!(["fake", "review", "genuine"].contains(&r["verdict"].as_str().unwrap()));
+        assert!(
+            ["fake", "review", "genuine", "insufficient"].contains(&r["verdict"].as_str().unwrap())
+        );
         assert_eq!(r["engine"], "rules");
         assert!(r["reasons"].is_array());
     }
@@ -109,7 +111,7 @@ fn stdin_and_a_megabyte_field_are_accepted() {
     let input = format!(
         "{{\"id\":\"big\",\"about\":\"{words}\"}}\n{{\"id\":\"small\",\"about\":\"hello\"}}\n"
     );
-    let run = linkscreen_with_stdin(&["score", "-"], Some(input.as_bytes()));
+    let run = linkscreen_with_stdin(&["score", "-", "--engine", "model"], Some(input.as_bytes()));
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(
         run.stderr
