@@ -43,7 +43,42 @@ fn phrases(
     by_phrase.into_iter().collect()
 }
 
-fn section_reason(m: &LinearModel, tf: &[(u32, f32)], s: usize, text: &str, term: f32) -> Reason {
+/// The words of a normalised text with their byte spans (the same words as [`words`]).
+fn word_spans(text: &str) -> Vec<(usize, &str)> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| (w.as_ptr() as usize - text.as_ptr() as usize, w))
+        .collect()
+}
+
+/// A phrase (one or two normalised words) as the profile wrote it: its first occurrence in the
+/// section's texts mapped back to the original characters (case, accents, punctuation between
+/// the words), or `None` when it cannot be found or mapped.
+fn as_written(p: &Profile, s: usize, phrase: &str) -> Option<String> {
+    let want: Vec<&str> = phrase.split(' ').collect();
+    for original in crate::model::text::TextEncoder::section_parts(p, s) {
+        let n = crate::normalize::normalize(original).text;
+        let ws = word_spans(&n);
+        for (i, win) in ws.windows(want.len()).enumerate() {
+            if win.iter().map(|(_, w)| *w).eq(want.iter().copied()) {
+                let (start, last) = (ws[i].0, ws[i + want.len() - 1]);
+                let span = start..last.0 + last.1.len();
+                return crate::evidence::original_span(original, &n, span)
+                    .map(|r| original[r].to_owned());
+            }
+        }
+    }
+    None
+}
+
+fn section_reason(
+    m: &LinearModel,
+    p: &Profile,
+    tf: &[(u32, f32)],
+    s: usize,
+    text: &str,
+    term: f32,
+) -> Reason {
     let mut ph = phrases(m, tf, s, text);
     let sign = term.signum();
     ph.retain(|(_, c)| c * sign > 0.0);
@@ -51,7 +86,10 @@ fn section_reason(m: &LinearModel, tf: &[(u32, f32)], s: usize, text: &str, term
     let evidence: Vec<String> = ph
         .iter()
         .take(PHRASES)
-        .map(|(p, c)| format!("{p} ({c:+.2})"))
+        .map(|(w, c)| {
+            let shown = as_written(p, s, w).unwrap_or_else(|| w.clone());
+            format!("{shown} ({c:+.2})")
+        })
         .collect();
     Reason {
         code: format!("section:{}", section_name(s)),
@@ -103,7 +141,7 @@ pub fn top(
     let vectors = tfidf(&doc.sections, &m.idf);
     out.into_iter()
         .map(|(code, c, section)| match section {
-            Some(s) => section_reason(m, &vectors[s], s, &texts[s], c),
+            Some(s) => section_reason(m, p, &vectors[s], s, &texts[s], c),
             None => {
                 let evidence = code
                     .strip_prefix("feature:")

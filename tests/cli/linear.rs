@@ -61,6 +61,8 @@ fn the_linear_engine_scores_with_exact_reasons() {
         .filter_map(|r| r["evidence"].as_str().map(str::to_owned))
         .collect::<Vec<_>>();
     assert!(words.iter().any(|e| e.contains("(+")), "{words:?}");
+    // Words are quoted as the profile wrote them (accents, capitals), not normalised.
+    assert!(words.iter().any(|e| e.contains("Ingénieur")), "{words:?}");
     assert!(run.stderr.contains("engine linear"), "{}", run.stderr);
 }
 
