@@ -516,6 +516,12 @@ pub fn explain(args: ExplainArgs) -> anyhow::Result<Status> {
     }
     let rules = super::rules::load(args.rules.as_ref())?;
     let model = load_model(args.model.as_ref())?;
+    // An artifact from before the linear engine has none: the breakdown then leaves it out.
+    let linear = match linkscreen::linear::LinearModel::from_files(&model.extra) {
+        Ok(l) => Some(l),
+        Err(linkscreen::linear::LinearError::Absent) => None,
+        Err(e) => return Err(e.into()),
+    };
     let mut out = output::stdout();
     let result = (|| -> std::io::Result<()> {
         if matches > 1 {
@@ -536,7 +542,7 @@ pub fn explain(args: ExplainArgs) -> anyhow::Result<Status> {
             if i > 0 {
                 writeln!(out, "\n----\n")?;
             }
-            explain_one(&mut out, &rules, &model, profile, *line)?;
+            explain_one(&mut out, &rules, &model, linear.as_ref(), profile, *line)?;
         }
         out.flush()
     })();
@@ -569,10 +575,19 @@ fn explain_linear(
         out,
         "  exact terms of the logit (the words and pairs that weighed most):"
     )?;
-    for r in &a.reasons {
+    write_reasons(out, &a.reasons, 34)
+}
+
+/// One line per reason: code, signed weight, evidence; every echoed value escaped.
+fn write_reasons<'a>(
+    out: &mut impl Write,
+    reasons: impl IntoIterator<Item = &'a linkscreen::score::Reason>,
+    width: usize,
+) -> std::io::Result<()> {
+    for r in reasons {
         writeln!(
             out,
-            "  {:<34} {:+.2}  {}",
+            "  {:<width$} {:+.2}  {}",
             escape(&r.code),
             r.weight,
             escape(r.evidence.as_deref().unwrap_or(""))
@@ -586,6 +601,7 @@ fn explain_one(
     out: &mut impl Write,
     rules: &linkscreen::rules::RuleSet,
     model: &linkscreen::model::Classifier,
+    linear: Option<&linkscreen::linear::LinearModel>,
     profile: &Profile,
     line: u64,
 ) -> std::io::Result<()> {
@@ -610,22 +626,14 @@ fn explain_one(
         }
     )?;
     writeln!(out, "  contributions (logit change when removed):")?;
-    for r in details
+    let shown = details
         .contributions
         .iter()
         .filter(|r| r.weight.abs() >= 0.01)
-        .take(12)
-    {
-        writeln!(
-            out,
-            "  {:<34} {:+.2}  {}",
-            escape(&r.code),
-            r.weight,
-            escape(r.evidence.as_deref().unwrap_or(""))
-        )?;
-    }
-    if let Ok(lin) = linkscreen::linear::LinearModel::from_files(&model.extra) {
-        explain_linear(out, &lin, profile)?;
+        .take(12);
+    write_reasons(out, shown, 34)?;
+    if let Some(lin) = linear {
+        explain_linear(out, lin, profile)?;
     }
     writeln!(
         out,
@@ -638,14 +646,5 @@ fn explain_one(
     if hits.is_empty() {
         writeln!(out, "  no rule fired")?;
     }
-    for r in &a.reasons {
-        writeln!(
-            out,
-            "  {:<28} {:+.2}  {}",
-            escape(&r.code),
-            r.weight,
-            escape(r.evidence.as_deref().unwrap_or(""))
-        )?;
-    }
-    Ok(())
+    write_reasons(out, &a.reasons, 28)
 }

@@ -3,6 +3,7 @@
 
 use std::path::Path;
 
+use crate::datasets::{self, Split};
 use crate::meta::Meta;
 use crate::profile::{self, Entry, Label, Profile};
 
@@ -178,4 +179,39 @@ pub fn load(cfg: &DataConfig, seed: u64) -> Result<Vec<Sample>, TrainError> {
         return Err(TrainError::Data("no labelled training data".into()));
     }
     Ok(out)
+}
+
+/// Assigns train/validation/test by group and near-duplicate cluster, from the seed. Each
+/// source is split on its own, so every source keeps the configured shares (one global split
+/// let a source's large clusters push most of another source into one split). Near-duplicates
+/// are therefore only kept together within a source: the built-in sources are different
+/// platforms or a generator, but extra labelled files that may share texts with each other
+/// should be merged into one file before training. Records of author files stay in training.
+pub fn split(samples: &mut [Sample], ratios: [f64; 3], seed: u64) {
+    // Author files are never split: the leave-one-author-out evaluation holds each out whole.
+    let mut sources: Vec<String> = samples
+        .iter()
+        .filter(|s| s.author.is_none())
+        .map(|s| s.source.clone())
+        .collect();
+    sources.sort();
+    sources.dedup();
+    for source in sources {
+        let members: Vec<usize> = (0..samples.len())
+            .filter(|&i| samples[i].source == source)
+            .collect();
+        let profiles: Vec<Profile> = members
+            .iter()
+            .map(|&i| samples[i].profile.clone())
+            .collect();
+        let groups: Vec<String> = members.iter().map(|&i| samples[i].group.clone()).collect();
+        let parts = datasets::assign_splits(&profiles, &groups, ratios, seed);
+        for (&i, p) in members.iter().zip(parts) {
+            samples[i].part = match p {
+                Split::Train => Part::Train,
+                Split::Validation => Part::Val,
+                Split::Test => Part::Test,
+            };
+        }
+    }
 }

@@ -87,17 +87,8 @@ pub struct EngineLoao {
 pub fn calibrate(logits: &[f32], labels: &[bool], cfg: &LoaoConfig) -> (Platt, Thresholds) {
     let platt = Platt::fit(logits, labels);
     let scores: Vec<f32> = logits.iter().map(|&z| platt.apply(z)).collect();
-    let r = Ranked::new(&scores, labels);
-    let clamp = |t: f32| {
-        if t.is_finite() {
-            t.clamp(0.01, 0.999)
-        } else {
-            0.999
-        }
-    };
-    let review = clamp(r.threshold_at_fpr(cfg.review_fpr));
-    let fake = clamp(r.threshold_at_fpr(cfg.fake_fpr)).max(review);
-    (platt, Thresholds { review, fake })
+    let t = super::neural::thresholds(&scores, labels, cfg.review_fpr, cfg.fake_fpr);
+    (platt, t)
 }
 
 /// Nested stacking of an engine's out-of-fold logits with the rules' evidence: for each

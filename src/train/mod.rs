@@ -193,7 +193,7 @@ fn logit(p: f32) -> f32 {
 /// the same config and seed give identical files.
 pub fn train(cfg: &TrainConfig, device: &Device) -> Result<Outcome, TrainError> {
     let mut samples = data::load(&cfg.data, cfg.seed)?;
-    sources::split(&mut samples, cfg.data.split, cfg.seed);
+    data::split(&mut samples, cfg.data.split, cfg.seed);
     let copies = augment::copies(&samples, &cfg.augment, cfg.seed);
     if !copies.is_empty() {
         log(&format!(

@@ -18,6 +18,7 @@ use crate::model::{
     FORMAT_VERSION, SECTIONS,
 };
 use crate::rules::RuleSet;
+use crate::score::Thresholds;
 
 use super::config::{self, TrainConfig};
 use super::data::{Part, Sample};
@@ -185,7 +186,9 @@ pub fn fit_model(
         .iter()
         .map(|&z| classifier.calibrate(z))
         .collect();
-    let (review, fake) = thresholds(&val_scores, &val_labels, &cfg.calibration);
+    let c = &cfg.calibration;
+    let Thresholds { review, fake } =
+        thresholds(&val_scores, &val_labels, c.review_fpr, c.fake_fpr);
     classifier.calibration.review = review;
     classifier.calibration.fake = fake;
     log(&format!(
@@ -382,8 +385,8 @@ fn fit_temperature(logits: &[f32], labels: &[bool]) -> f32 {
     best.0 as f32
 }
 
-/// Thresholds for the configured FPRs on validation, kept inside (0, 1) and ordered.
-fn thresholds(scores: &[f32], labels: &[bool], c: &config::CalibrationConfig) -> (f32, f32) {
+/// Thresholds for two false-positive rates on labelled scores, kept inside (0, 1) and ordered.
+pub fn thresholds(scores: &[f32], labels: &[bool], review_fpr: f64, fake_fpr: f64) -> Thresholds {
     let r = Ranked::new(scores, labels);
     let clamp = |t: f32| {
         if t.is_finite() {
@@ -392,7 +395,7 @@ fn thresholds(scores: &[f32], labels: &[bool], c: &config::CalibrationConfig) ->
             0.999
         }
     };
-    let review = clamp(r.threshold_at_fpr(c.review_fpr));
-    let fake = clamp(r.threshold_at_fpr(c.fake_fpr)).max(review);
-    (review, fake)
+    let review = clamp(r.threshold_at_fpr(review_fpr));
+    let fake = clamp(r.threshold_at_fpr(fake_fpr)).max(review);
+    Thresholds { review, fake }
 }

@@ -1,15 +1,13 @@
-//! Adapters to the synthetic generator, the public-data importers and the group-aware,
-//! near-duplicate-safe splitter.
+//! Adapters to the synthetic generator and the public-data importers.
 
 use std::path::Path;
 
-use crate::datasets::{self, PublicFormat, Split};
+use crate::datasets::{self, PublicFormat};
 use crate::meta::Meta;
 use crate::profile::Profile;
 use crate::synth::{self, SynthConfig};
 
 use super::config::DataConfig;
-use super::data::{Part, Sample};
 use super::TrainError;
 
 /// Synthetic labelled profiles with their meta.
@@ -40,39 +38,4 @@ pub fn public(name: &str, dir: &Path) -> Result<Vec<(Profile, Meta)>, TrainError
         imported.duplicates
     );
     Ok(imported.records)
-}
-
-/// Assigns train/validation/test by group and near-duplicate cluster, from the seed. Each
-/// source is split on its own, so every source keeps the configured shares (one global split
-/// let a source's large clusters push most of another source into one split). Near-duplicates
-/// are therefore only kept together within a source: the built-in sources are different
-/// platforms or a generator, but extra labelled files that may share texts with each other
-/// should be merged into one file before training. Records of author files stay in training.
-pub fn split(samples: &mut [Sample], ratios: [f64; 3], seed: u64) {
-    // Author files are never split: the leave-one-author-out evaluation holds each out whole.
-    let mut sources: Vec<String> = samples
-        .iter()
-        .filter(|s| s.author.is_none())
-        .map(|s| s.source.clone())
-        .collect();
-    sources.sort();
-    sources.dedup();
-    for source in sources {
-        let members: Vec<usize> = (0..samples.len())
-            .filter(|&i| samples[i].source == source)
-            .collect();
-        let profiles: Vec<Profile> = members
-            .iter()
-            .map(|&i| samples[i].profile.clone())
-            .collect();
-        let groups: Vec<String> = members.iter().map(|&i| samples[i].group.clone()).collect();
-        let parts = datasets::assign_splits(&profiles, &groups, ratios, seed);
-        for (&i, p) in members.iter().zip(parts) {
-            samples[i].part = match p {
-                Split::Train => Part::Train,
-                Split::Validation => Part::Val,
-                Split::Test => Part::Test,
-            };
-        }
-    }
 }
