@@ -1,5 +1,6 @@
-//! Fuzzes the whole scoring path of one input line: parsing, normalisation, the rules and the
-//! model. Any panic is a bug: hostile input must be rejected or scored, never crash linkscreen.
+//! Fuzzes the whole scoring path of one input line: parsing, normalisation (idempotent on every
+//! text), the rules, the linear engine and the neural model. Any panic is a bug: hostile input
+//! must be rejected or scored, never crash linkscreen.
 
 #![no_main]
 
@@ -7,7 +8,9 @@ use std::collections::BTreeSet;
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
+use linkscreen::linear::LinearModel;
 use linkscreen::model::Classifier;
+use linkscreen::normalize::normalize;
 use linkscreen::profile::parse_line;
 use linkscreen::rules::RuleSet;
 use linkscreen::score::Scorer;
@@ -22,7 +25,18 @@ fn model() -> &'static Classifier {
     MODEL.get_or_init(|| Classifier::embedded().expect("the embedded model loads"))
 }
 
+fn linear() -> &'static LinearModel {
+    static LINEAR: OnceLock<LinearModel> = OnceLock::new();
+    LINEAR.get_or_init(|| {
+        LinearModel::from_files(&model().extra).expect("the embedded linear engine loads")
+    })
+}
+
 fuzz_target!(|data: &[u8]| {
+    if let Ok(text) = std::str::from_utf8(data) {
+        let once = normalize(text).text;
+        assert_eq!(normalize(&once).text, once, "normalisation is idempotent");
+    }
     let mut unknown = BTreeSet::new();
     let Ok(profile) = parse_line(data, &mut unknown) else {
         return;
@@ -37,4 +51,8 @@ fuzz_target!(|data: &[u8]| {
         .score_batch(std::slice::from_ref(&profile))
         .expect("the model scores any valid profile");
     assert!(m[0].score.is_finite() && (0.0..=1.0).contains(&m[0].score));
+    let l = linear()
+        .score_batch(std::slice::from_ref(&profile))
+        .expect("the linear engine scores any valid profile");
+    assert!(l[0].score.is_finite() && (0.0..=1.0).contains(&l[0].score));
 });

@@ -67,9 +67,9 @@ table{border-collapse:collapse;font-size:13px}td,th{border:1px solid #d0d0d0;pad
 dl.meta{display:grid;grid-template-columns:max-content 1fr;gap:2px 14px;font-size:13px;margin:12px 0}dl.meta dt{color:#555}dl.meta dd{margin:0}\
 .counts td.n{text-align:right;font-weight:bold}.note{color:#555;font-size:12px}\
 .card{border:1px solid #ccc;border-left:8px solid #999;border-radius:4px;padding:12px 16px;margin:18px 0;break-inside:avoid-page}\
-.card.fake{border-left-color:#c0392b}.card.review{border-left-color:#e6a100}.card.genuine{border-left-color:#2e8b57}\
+.card.fake{border-left-color:#c0392b}.card.review{border-left-color:#e6a100}.card.genuine{border-left-color:#2e8b57}.card.insufficient{border-left-color:#6c6c6c}\
 .badge{display:inline-block;padding:1px 8px;border-radius:10px;color:#fff;font-size:12px;font-weight:bold;text-transform:uppercase;vertical-align:middle}\
-.badge.fake{background:#c0392b}.badge.review{background:#b07a00}.badge.genuine{background:#2e8b57}\
+.badge.fake{background:#c0392b}.badge.review{background:#b07a00}.badge.genuine{background:#2e8b57}.badge.insufficient{background:#6c6c6c}\
 .score{font-variant-numeric:tabular-nums;color:#333;margin-left:8px}.who{color:#555;font-size:13px;margin:2px 0 0}\
 .w{font-variant-numeric:tabular-nums;text-align:right;white-space:nowrap}.up{color:#a02a1e}.down{color:#1f6f43}\
 .code{font-family:ui-monospace,monospace;font-size:11px;color:#666}\
@@ -125,15 +125,26 @@ fn section_words(s: &str) -> &'static str {
     }
 }
 
+/// The engine that gives section and feature reasons, as the page names it.
+fn learned_engine(ctx: &Context) -> (&'static str, &'static str) {
+    match ctx.engine {
+        Some(EngineKind::Linear) => ("Linear engine", "linear engine"),
+        _ => ("Model", "model"),
+    }
+}
+
 /// A reason in plain words and its sources.
 fn plain(code: &str, ctx: &Context) -> (String, String) {
-    if let Some((description, sources)) = ctx.rule_info.get(code) {
+    // The linear engine names a rule it read as `rule:<code>`.
+    let rule = code.strip_prefix("rule:").unwrap_or(code);
+    if let Some((description, sources)) = ctx.rule_info.get(rule) {
         return (description.clone(), sources.join(", "));
     }
+    let (who, source) = learned_engine(ctx);
     if let Some(s) = code.strip_prefix("section:") {
         return (
-            format!("Model: the wording of {}", section_words(s)),
-            "model".into(),
+            format!("{who}: the wording of {}", section_words(s)),
+            source.into(),
         );
     }
     if let Some(f) = code.strip_prefix("feature:") {
@@ -159,7 +170,7 @@ fn plain(code: &str, ctx: &Context) -> (String, String) {
             }
             f => format!("the {}", f.replace('_', " ")),
         };
-        return (format!("Model: {words}"), "model".into());
+        return (format!("{who}: {words}"), source.into());
     }
     (code.to_owned(), String::new())
 }
@@ -288,7 +299,7 @@ A score ranks a profile for a human review; it is not a finding about a person.<
         entries.len(),
         entries.len()
     );
-    for v in [Verdict::Fake, Verdict::Review, Verdict::Genuine] {
+    for v in Verdict::ALL {
         let _ = write!(
             page,
             "<tr><td><span class=\"badge {0}\">{0}</span></td><td class=\"n\">{1}</td></tr>",
@@ -415,7 +426,8 @@ fn card(page: &mut String, ctx: &Context, n: usize, e: &Entry) {
     if !e.signs.is_empty() {
         page.push_str(
             "<h3>Warning signs in the text</h3><p class=\"note\">The rules that fire on this \
-profile; the model reads them as one input (feature&#58;rule_hits). Numbered after the reasons.</p>\
+profile, with the text they matched (the model reads them as one input, the linear engine one \
+by one). Numbered after the reasons.</p>\
 <table><tr><th>#</th><th>rule weight</th><th>sign</th><th>evidence</th><th>sources</th></tr>",
         );
         for (i, x) in e.signs.iter().enumerate() {

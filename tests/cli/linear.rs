@@ -85,6 +85,12 @@ fn a_profile_too_thin_to_judge_is_insufficient_under_every_engine() {
         assert_ne!(v[1]["verdict"], "insufficient", "{engine}");
         assert!(run.stderr.contains("insufficient 1"), "{}", run.stderr);
     }
+    let run = linkscreen(&["score", path_str(&path), "--format", "html"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("badge insufficient"),
+        "the analyst's report shows the verdict"
+    );
 }
 
 /// Eight older positions, taken from genuine hold-out profiles, before the profile's career.
