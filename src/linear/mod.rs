@@ -298,6 +298,8 @@ pub struct Terms {
     pub sections: Vec<f32>,
     /// Per selected feature: weight times scaled value.
     pub features: Vec<f32>,
+    /// The TF-IDF vector of each section (what the section terms sum over).
+    pub vectors: Vec<Vec<(u32, f32)>>,
 }
 
 impl LinearModel {
@@ -362,7 +364,8 @@ impl LinearModel {
 
     /// The exact decomposition of a document's logit.
     pub fn terms(&self, d: &RawDoc) -> Terms {
-        let sections: Vec<f32> = tfidf(&d.sections, &self.idf)
+        let vectors = tfidf(&d.sections, &self.idf);
+        let sections: Vec<f32> = vectors
             .iter()
             .map(|sec| sec.iter().map(|&(s, x)| self.weights[s as usize] * x).sum())
             .collect();
@@ -377,6 +380,7 @@ impl LinearModel {
             logit,
             sections,
             features,
+            vectors,
         }
     }
 
@@ -448,7 +452,7 @@ impl Scorer for LinearModel {
                 let t = self.terms(&doc);
                 Assessment {
                     score: self.calibrate(t.logit),
-                    reasons: reasons::top(self, p, (&doc, &texts), &t, crate::model::TOP_REASONS),
+                    reasons: reasons::top(self, p, &texts, &t, crate::model::TOP_REASONS),
                 }
             })
             .collect())

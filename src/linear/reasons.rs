@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use super::hashing::words;
-use super::{section_name, tfidf, LinearModel, RawDoc, Terms};
+use super::{section_name, LinearModel, Terms};
 use crate::profile::Profile;
 use crate::score::Reason;
 
@@ -110,13 +110,7 @@ fn feature_evidence(p: &Profile, group: &str) -> Option<String> {
 }
 
 /// The `n` strongest reasons of a scored profile (|term| >= 0.01), strongest first.
-pub fn top(
-    m: &LinearModel,
-    p: &Profile,
-    (doc, texts): (&RawDoc, &[String]),
-    t: &Terms,
-    n: usize,
-) -> Vec<Reason> {
+pub fn top(m: &LinearModel, p: &Profile, texts: &[String], t: &Terms, n: usize) -> Vec<Reason> {
     let mut out: Vec<(String, f32, Option<usize>)> = Vec::new();
     for (s, &term) in t.sections.iter().enumerate() {
         if term != 0.0 {
@@ -138,10 +132,9 @@ pub fn top(
     out.retain(|r| r.1.abs() >= 0.01);
     out.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()).then_with(|| a.0.cmp(&b.0)));
     out.truncate(n);
-    let vectors = tfidf(&doc.sections, &m.idf);
     out.into_iter()
         .map(|(code, c, section)| match section {
-            Some(s) => section_reason(m, p, &vectors[s], s, &texts[s], c),
+            Some(s) => section_reason(m, p, &t.vectors[s], s, &texts[s], c),
             None => {
                 let evidence = code
                     .strip_prefix("feature:")
