@@ -28,6 +28,7 @@ mod about;
 mod data;
 mod docs;
 mod eval;
+mod explain;
 mod html;
 mod input;
 mod linkedin;
@@ -94,7 +95,7 @@ enum Command {
     /// Score profiles: one score record per valid input line.
     Score(score::ScoreArgs),
     /// Print the full breakdown of one profile's score.
-    Explain(score::ExplainArgs),
+    Explain(explain::ExplainArgs),
     /// List the rules with their weights, fields and sources.
     Rules(rules::RulesArgs),
     /// Generate labelled synthetic profiles.
@@ -188,7 +189,7 @@ pub fn run() -> anyhow::Result<Status> {
     match args.command {
         Command::Check(a) => score::check(a),
         Command::Score(a) => score::score(a),
-        Command::Explain(a) => score::explain(a),
+        Command::Explain(a) => explain::run(a),
         Command::Rules(a) => rules::run(a),
         Command::Synth(a) => synth::run(a),
         Command::Data(a) => data::run(a),

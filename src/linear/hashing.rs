@@ -57,7 +57,8 @@ impl HashingConfig {
 
     /// Calls `f(slot, n_words, first_word_index)` for every hashed feature of one section:
     /// unigrams and bigrams (with `n_words` 1 and 2), section-tagged copies, character n-grams
-    /// (with `n_words` 0). Deterministic and allocation-free apart from the word list.
+    /// (with `n_words` 0). Deterministic; it allocates the word list and, for character
+    /// n-grams, one buffer per word.
     pub fn grams(&self, section: usize, text: &str, mut f: impl FnMut(u32, u8, usize)) {
         let ws: Vec<&str> = words(text).take(self.max_words).collect();
         let tag = [section as u8];
