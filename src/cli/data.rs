@@ -358,11 +358,13 @@ fn split(args: SplitArgs) -> anyhow::Result<Status> {
         args.ratios[1],
         args.ratios[2],
         args.out_dir.display(),
-        loaded.rejected.len()
+        loaded.rejected.len() as u64 + loaded.quiet_rejected
     );
-    Ok(if loaded.rejected.is_empty() {
-        Status::Success
-    } else {
-        Status::Rejected
-    })
+    Ok(
+        if loaded.rejected.is_empty() && loaded.quiet_rejected == 0 {
+            Status::Success
+        } else {
+            Status::Rejected
+        },
+    )
 }

@@ -102,15 +102,23 @@ fn fit_hybrid(
     Ok(HybridParams::fit_at(&p, &e, &y, c.review_fpr, c.fake_fpr)?)
 }
 
+/// The linear engine of a run, with its out-of-fold logits on the author records (when there
+/// are author files) and its calibrated score of every sample.
+struct LinearRun {
+    model: LinearModel,
+    out_of_fold: Option<Vec<f32>>,
+    scores: Vec<f32>,
+}
+
 /// The linear engine fitted on everything, calibrated and thresholded out of fold on the author
-/// files (or on the validation split when there are none), with its out-of-fold logits.
+/// files (or on the validation split when there are none).
 fn train_linear(
     cfg: &TrainConfig,
     params: &crate::linear::LinearParams,
     samples: &[Sample],
     authors: &loao::Authors,
     eval_idx: &[usize],
-) -> Result<(LinearModel, Option<Vec<f32>>), TrainError> {
+) -> Result<LinearRun, TrainError> {
     let started = std::time::Instant::now();
     let docs = linear::docs(params, samples);
     let oof = if cfg.loao.engines.iter().any(|e| e == "linear") && !authors.names.is_empty() {
@@ -156,7 +164,16 @@ fn train_linear(
         t.review,
         t.fake
     ));
-    Ok((m.with_calibration(platt, t), oof))
+    let model = m.with_calibration(platt, t);
+    let scores = docs
+        .iter()
+        .map(|d| model.calibrate(model.terms(d).logit))
+        .collect();
+    Ok(LinearRun {
+        model,
+        out_of_fold: oof,
+        scores,
+    })
 }
 
 /// The neural model's out-of-fold logits on the author records: one whole training per author.
@@ -310,7 +327,7 @@ pub fn train(cfg: &TrainConfig, device: &Device) -> Result<Outcome, TrainError> 
             "rules".to_owned(),
             loao::figures(&authors, &rules_z, &cfg.loao, cfg.seed),
         );
-        if let Some(z) = linear.as_ref().and_then(|l| l.1.as_ref()) {
+        if let Some(z) = linear.as_ref().and_then(|l| l.out_of_fold.as_ref()) {
             loao_figures.insert(
                 "linear".to_owned(),
                 loao::figures(&authors, z, &cfg.loao, cfg.seed),
@@ -344,13 +361,9 @@ pub fn train(cfg: &TrainConfig, device: &Device) -> Result<Outcome, TrainError> 
         .zip(&evidence)
         .map(|(&p, &e)| hybrid.combine(p, e))
         .collect();
-    let linear_scored: Option<(Vec<f32>, Thresholds)> = linear.as_ref().map(|(m, _)| {
-        let scores = samples
-            .iter()
-            .map(|s| m.calibrate(m.logit(&s.profile)))
-            .collect();
-        (scores, m.spec().thresholds)
-    });
+    let linear_scored: Option<(Vec<f32>, Thresholds)> = linear
+        .as_ref()
+        .map(|l| (l.scores.clone(), l.model.spec().thresholds));
     let scored = report::Scored {
         samples: &samples,
         model: model_scores,
@@ -368,7 +381,7 @@ pub fn train(cfg: &TrainConfig, device: &Device) -> Result<Outcome, TrainError> 
         "config": cfg,
         "calibration": classifier.calibration,
         "hybrid": hybrid,
-        "linear": linear.as_ref().map(|(m, _)| serde_json::json!({
+        "linear": linear.as_ref().map(|LinearRun { model: m, .. }| serde_json::json!({
             "calibration": m.spec().calibration,
             "thresholds": m.spec().thresholds,
         })),
@@ -388,7 +401,7 @@ pub fn train(cfg: &TrainConfig, device: &Device) -> Result<Outcome, TrainError> 
     let mut h = hybrid.to_json().into_bytes();
     h.push(b'\n');
     classifier.extra.insert(HYBRID_FILE.into(), h);
-    if let Some((m, _)) = &linear {
+    if let Some(LinearRun { model: m, .. }) = &linear {
         classifier.extra.extend(m.to_files());
     }
     Ok(Outcome { classifier, epochs })
