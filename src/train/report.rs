@@ -233,8 +233,8 @@ data like its calibration set (the hand-written profiles for the linear engine, 
 split for the neural model), not a verdict on a person. Not for automated decisions about people.\n\n\
 ## Engines\n\n\
 **linear** (the default): hashed word 1- and 2-grams of each section of the normalised text (sublinear \
-TF-IDF, L2-normalised per section, each also tagged with its section), one indicator per text rule of \
-the shipped rule set, and numeric features (log counts with missing indicators, photo flags, tenure and \
+TF-IDF, L2-normalised per section, each also tagged with its section), one indicator per rule of \
+the shipped rule set (all but the obfuscation rule and the rules on counts an adversary sets), and numeric features (log counts with missing indicators, photo flags, tenure and \
 gap statistics, text lengths) in one logistic regression fitted by Adam with an L2 penalty. Counts an \
 adversary sets may only raise the score and their missing indicators may only lower it; account age and \
 mutual connections may only lower it. Platt scaling and the thresholds come from the leave-one-author-out \
