@@ -351,7 +351,11 @@ impl<W: Write> RecordWriter<W> {
             }
             Format::Table => {
                 if !self.header_done {
-                    writeln!(out, "{:<24} {:>6}  {:<8} reasons", "id", "score", "verdict")?;
+                    writeln!(
+                        out,
+                        "{:<24} {:>6}  {:<12} reasons",
+                        "id", "score", "verdict"
+                    )?;
                 }
                 let id = escape(&r.id);
                 let id: String = if id.chars().count() > 24 {
@@ -368,7 +372,7 @@ impl<W: Write> RecordWriter<W> {
                     .join(", ");
                 writeln!(
                     out,
-                    "{id:<24} {:>6.3}  {:<8} {reasons}",
+                    "{id:<24} {:>6.3}  {:<12} {reasons}",
                     r.score,
                     r.verdict.as_str()
                 )?;
