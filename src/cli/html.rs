@@ -387,6 +387,25 @@ fn highlights(e: &Entry) -> Vec<Vec<(usize, usize, usize)>> {
     marks
 }
 
+/// One row of a card's reason or warning-sign table: number, weight (with its cell class),
+/// the reason in plain words and its code, the evidence, the sources.
+fn reason_row(page: &mut String, ctx: &Context, n: usize, x: &Reason, weight_class: &str) {
+    let (words, sources) = plain(&x.code, ctx);
+    let evidence = x
+        .evidence
+        .as_deref()
+        .map(|t| format!("\u{201c}{}\u{201d}", escape(t)))
+        .unwrap_or_default();
+    let _ = write!(
+        page,
+        "<tr><td>{n}</td><td class=\"{weight_class}\">{:+.2}</td><td>{}<br><span class=\"code\">{}</span></td><td>{evidence}</td><td>{}</td></tr>",
+        x.weight,
+        escape(&words),
+        escape(&x.code),
+        escape(&sources)
+    );
+}
+
 fn card(page: &mut String, ctx: &Context, n: usize, e: &Entry) {
     let r = &e.record;
     let v = r.verdict.as_str();
@@ -408,18 +427,8 @@ fn card(page: &mut String, ctx: &Context, n: usize, e: &Entry) {
 <th>evidence</th><th>sources</th></tr>",
         );
         for (i, x) in r.reasons.iter().enumerate() {
-            let (words, sources) = plain(&x.code, ctx);
-            let dir = if x.weight > 0.0 { "up" } else { "down" };
-            let _ = write!(
-                page,
-                "<tr><td>{}</td><td class=\"w {dir}\">{:+.2}</td><td>{}<br><span class=\"code\">{}</span></td><td>{}</td><td>{}</td></tr>",
-                i + 1,
-                x.weight,
-                escape(&words),
-                escape(&x.code),
-                x.evidence.as_deref().map(|t| format!("\u{201c}{}\u{201d}", escape(t))).unwrap_or_default(),
-                escape(&sources)
-            );
+            let dir = if x.weight > 0.0 { "w up" } else { "w down" };
+            reason_row(page, ctx, i + 1, x, dir);
         }
         page.push_str("</table>");
     }
@@ -431,17 +440,7 @@ by one). Numbered after the reasons.</p>\
 <table><tr><th>#</th><th>rule weight</th><th>sign</th><th>evidence</th><th>sources</th></tr>",
         );
         for (i, x) in e.signs.iter().enumerate() {
-            let (words, sources) = plain(&x.code, ctx);
-            let _ = write!(
-                page,
-                "<tr><td>{}</td><td class=\"w\">{:+.2}</td><td>{}<br><span class=\"code\">{}</span></td><td>{}</td><td>{}</td></tr>",
-                r.reasons.len() + i + 1,
-                x.weight,
-                escape(&words),
-                escape(&x.code),
-                x.evidence.as_deref().map(|t| format!("\u{201c}{}\u{201d}", escape(t))).unwrap_or_default(),
-                escape(&sources)
-            );
+            reason_row(page, ctx, r.reasons.len() + i + 1, x, "w");
         }
         page.push_str("</table>");
     }
