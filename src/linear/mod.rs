@@ -452,7 +452,7 @@ impl Scorer for LinearModel {
                 let t = self.terms(&doc);
                 Assessment {
                     score: self.calibrate(t.logit),
-                    reasons: reasons::top(self, p, &texts, &t, crate::model::TOP_REASONS),
+                    reasons: reasons::top(self, p, &texts, &doc, &t, crate::model::TOP_REASONS),
                 }
             })
             .collect())

@@ -3,8 +3,8 @@
 
 use std::collections::BTreeMap;
 
-use super::hashing::words;
-use super::{section_name, LinearModel, Terms};
+use super::hashing::{words, WordMap};
+use super::{section_name, LinearModel, RawDoc, Terms};
 use crate::profile::Profile;
 use crate::score::Reason;
 
@@ -15,29 +15,31 @@ fn round3(x: f32) -> f32 {
     (x * 1000.0).round() / 1000.0
 }
 
-/// The words and word pairs of one section with their summed terms, strongest in the
-/// direction of `sign` first.
-fn phrases(
+/// One word, or two neighbouring words, of a section's normalised text. Ordering the pairs
+/// orders the phrases as their text joined by a space would (words hold no spaces).
+type Phrase<'a> = (&'a str, Option<&'a str>);
+
+/// The value of `slot` in a sparse vector sorted by slot (0 when absent).
+fn value_at(v: &[(u32, f32)], slot: u32) -> f32 {
+    v.binary_search_by_key(&slot, |&(s, _)| s)
+        .map_or(0.0, |i| v[i].1)
+}
+
+/// The words and word pairs of section `s` with their summed terms. A slot's term is shared
+/// among the phrases that hashed to it, in proportion to their occurrences (`counts` holds
+/// the section's occurrences per slot, `tfidf` its values).
+fn phrases<'a>(
     m: &LinearModel,
-    doc_section: &[(u32, f32)],
+    counts: &[(u32, f32)],
+    tfidf: &[(u32, f32)],
     s: usize,
-    text: &str,
-) -> Vec<(String, f32)> {
-    let value: BTreeMap<u32, f32> = doc_section.iter().copied().collect();
+    text: &'a str,
+) -> Vec<(Phrase<'a>, f32)> {
     let ws: Vec<&str> = words(text).take(m.spec.hashing.max_words).collect();
-    let mut occurrences: BTreeMap<u32, f32> = BTreeMap::new();
-    m.spec.hashing.grams(s, text, |slot, _, _| {
-        *occurrences.entry(slot).or_default() += 1.0
-    });
-    let mut by_phrase: BTreeMap<String, f32> = BTreeMap::new();
+    let mut by_phrase: WordMap<Phrase<'a>, f32> = WordMap::default();
     m.spec.hashing.grams(s, text, |slot, n, i| {
-        let x = value.get(&slot).copied().unwrap_or(0.0);
-        let share = m.weights[slot as usize] * x / occurrences[&slot];
-        let phrase = if n == 2 {
-            format!("{} {}", ws[i], ws[i + 1])
-        } else {
-            ws[i].to_owned()
-        };
+        let share = m.weights[slot as usize] * value_at(tfidf, slot) / value_at(counts, slot);
+        let phrase = (ws[i], (n == 2).then(|| ws[i + 1]));
         *by_phrase.entry(phrase).or_default() += share;
     });
     by_phrase.into_iter().collect()
@@ -51,45 +53,68 @@ fn word_spans(text: &str) -> Vec<(usize, &str)> {
         .collect()
 }
 
-/// A phrase (one or two normalised words) as the profile wrote it: its first occurrence in the
-/// section's texts mapped back to the original characters (case, accents, punctuation between
-/// the words), or `None` when it cannot be found or mapped.
-fn as_written(p: &Profile, s: usize, phrase: &str) -> Option<String> {
-    let want: Vec<&str> = phrase.split(' ').collect();
-    for original in crate::model::text::TextEncoder::section_parts(p, s) {
-        let n = crate::normalize::normalize(original).text;
-        let ws = word_spans(&n);
-        for (i, win) in ws.windows(want.len()).enumerate() {
-            if win.iter().map(|(_, w)| *w).eq(want.iter().copied()) {
-                let (start, last) = (ws[i].0, ws[i + want.len() - 1]);
-                let span = start..last.0 + last.1.len();
-                return crate::evidence::original_span(original, &n, span)
-                    .map(|r| original[r].to_owned());
+/// The original texts of one section, each normalised once, for showing phrases as written.
+struct Written<'p> {
+    parts: Vec<(&'p str, String)>,
+}
+
+impl<'p> Written<'p> {
+    fn new(p: &'p Profile, s: usize) -> Self {
+        let parts = crate::model::text::TextEncoder::section_parts(p, s)
+            .map(|original| (original, crate::normalize::normalize(original).text))
+            .collect();
+        Written { parts }
+    }
+
+    /// The first occurrence of consecutive normalised `words` inside one original text,
+    /// mapped back to the original characters (case, accents, punctuation between the words).
+    fn find(&self, want: &[&str]) -> Option<String> {
+        for (original, n) in &self.parts {
+            let ws = word_spans(n);
+            for (i, win) in ws.windows(want.len()).enumerate() {
+                if win.iter().map(|(_, w)| *w).eq(want.iter().copied()) {
+                    let (start, last) = (ws[i].0, ws[i + want.len() - 1]);
+                    let span = start..last.0 + last.1.len();
+                    return crate::evidence::original_span(original, n, span)
+                        .map(|r| original[r].to_owned());
+                }
             }
         }
+        None
     }
-    None
+
+    /// A phrase as the profile wrote it. A word pair that spans two texts of the section (a
+    /// job title and its company) is shown as its two words joined by ` | `, the separator the
+    /// section's text uses; a phrase that cannot be mapped is shown normalised.
+    fn phrase(&self, (first, second): Phrase) -> String {
+        let Some(second) = second else {
+            return self.find(&[first]).unwrap_or_else(|| first.to_owned());
+        };
+        self.find(&[first, second]).unwrap_or_else(|| {
+            let one = |w: &str| self.find(&[w]).unwrap_or_else(|| w.to_owned());
+            format!("{} | {}", one(first), one(second))
+        })
+    }
 }
 
 fn section_reason(
     m: &LinearModel,
     p: &Profile,
-    tf: &[(u32, f32)],
+    d: &RawDoc,
+    t: &Terms,
     s: usize,
     text: &str,
-    term: f32,
 ) -> Reason {
-    let mut ph = phrases(m, tf, s, text);
+    let term = t.sections[s];
     let sign = term.signum();
+    let mut ph = phrases(m, &d.sections[s], &t.vectors[s], s, text);
     ph.retain(|(_, c)| c * sign > 0.0);
     ph.sort_by(|a, b| (b.1 * sign).total_cmp(&(a.1 * sign)).then(a.0.cmp(&b.0)));
+    let written = Written::new(p, s);
     let evidence: Vec<String> = ph
         .iter()
         .take(PHRASES)
-        .map(|(w, c)| {
-            let shown = as_written(p, s, w).unwrap_or_else(|| w.clone());
-            format!("{shown} ({c:+.2})")
-        })
+        .map(|&(w, c)| format!("{} ({c:+.2})", written.phrase(w)))
         .collect();
     Reason {
         code: format!("section:{}", section_name(s)),
@@ -110,7 +135,14 @@ fn feature_evidence(p: &Profile, group: &str) -> Option<String> {
 }
 
 /// The `n` strongest reasons of a scored profile (|term| >= 0.01), strongest first.
-pub fn top(m: &LinearModel, p: &Profile, texts: &[String], t: &Terms, n: usize) -> Vec<Reason> {
+pub fn top(
+    m: &LinearModel,
+    p: &Profile,
+    texts: &[String],
+    d: &RawDoc,
+    t: &Terms,
+    n: usize,
+) -> Vec<Reason> {
     let mut out: Vec<(String, f32, Option<usize>)> = Vec::new();
     for (s, &term) in t.sections.iter().enumerate() {
         if term != 0.0 {
@@ -134,7 +166,7 @@ pub fn top(m: &LinearModel, p: &Profile, texts: &[String], t: &Terms, n: usize) 
     out.truncate(n);
     out.into_iter()
         .map(|(code, c, section)| match section {
-            Some(s) => section_reason(m, p, &t.vectors[s], s, &texts[s], c),
+            Some(s) => section_reason(m, p, d, t, s, &texts[s]),
             None => {
                 let evidence = code
                     .strip_prefix("feature:")
@@ -147,4 +179,51 @@ pub fn top(m: &LinearModel, p: &Profile, texts: &[String], t: &Terms, n: usize) 
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::profile::Position;
+
+    #[test]
+    fn phrases_are_shown_as_written_even_across_a_title_and_its_company() {
+        let p = Profile {
+            id: "p".into(),
+            experience: Some(vec![Position {
+                title: Some("Visiting SCHOLAR".into()),
+                company: Some("Université de Genève".into()),
+                ..Position::default()
+            }]),
+            ..Profile::default()
+        };
+        // Section 2 holds the job titles and companies, joined as "visiting scholar | universite de geneve".
+        let w = Written::new(&p, 2);
+        assert_eq!(w.phrase(("visiting", Some("scholar"))), "Visiting SCHOLAR");
+        assert_eq!(w.phrase(("universite", None)), "Université");
+        assert_eq!(
+            w.phrase(("scholar", Some("universite"))),
+            "SCHOLAR | Université"
+        );
+        assert_eq!(w.phrase(("absent", None)), "absent");
+    }
+
+    #[test]
+    fn phrase_order_is_the_order_of_the_joined_text() {
+        // The tie-break among equal contributions sorts phrases as their text would sort.
+        let mut v: Vec<Phrase> = vec![
+            ("ab", None),
+            ("a", Some("b")),
+            ("a", None),
+            ("a", Some("c")),
+        ];
+        v.sort();
+        let joined: Vec<String> = v
+            .iter()
+            .map(|(a, b)| b.map_or_else(|| a.to_string(), |b| format!("{a} {b}")))
+            .collect();
+        let mut sorted = joined.clone();
+        sorted.sort();
+        assert_eq!(joined, sorted);
+    }
 }
