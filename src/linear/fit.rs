@@ -26,6 +26,14 @@ pub struct LinearParams {
     pub lr: f64,
     /// L2 penalty on every weight but the bias.
     pub l2: f64,
+    /// Descents from this many seeds (each its own shuffling), their weights averaged: one
+    /// linear model whose logit is the mean of theirs, less dependent on one shuffling.
+    #[serde(default = "one")]
+    pub seeds: usize,
+}
+
+fn one() -> usize {
+    1
 }
 
 impl LinearParams {
@@ -35,6 +43,7 @@ impl LinearParams {
             && h.buckets <= 1 << 24
             && h.max_words > 0
             && self.epochs > 0
+            && self.seeds > 0
             && self.batch > 0
             && self.lr > 0.0
             && self.l2 >= 0.0
@@ -43,7 +52,7 @@ impl LinearParams {
             Ok(())
         } else {
             Err(LinearError::Data(
-                "linear: buckets in 1..=16777216, max_words, epochs, batch and lr positive, \
+                "linear: buckets in 1..=16777216, max_words, epochs, batch, seeds and lr positive, \
                  l2 >= 0, char_ngrams [min, max] with min <= max"
                     .into(),
             ))
@@ -154,17 +163,71 @@ pub fn fit(
         })
         .collect();
 
-    let k = chosen.len();
+    let problem = Problem {
+        text: &text,
+        feats: &feats,
+        labels,
+        weights,
+        signs: &signs,
+        buckets,
+    };
+    let (mut wt, mut wf, mut bias) = descend(params, &problem, seed);
+    for extra in 1..params.seeds as u64 {
+        let (t2, f2, b2) = descend(params, &problem, seed.wrapping_add(extra));
+        wt.iter_mut().zip(&t2).for_each(|(w, x)| *w += x);
+        wf.iter_mut().zip(&f2).for_each(|(w, x)| *w += x);
+        bias += b2;
+    }
+    if params.seeds > 1 {
+        let inv = 1.0 / params.seeds as f32;
+        wt.iter_mut().for_each(|w| *w *= inv);
+        wf.iter_mut().for_each(|w| *w *= inv);
+        bias *= inv;
+    }
+    let spec = LinearSpec {
+        format_version: LINEAR_FORMAT_VERSION,
+        hashing: params.hashing,
+        rule_features: params.rule_features,
+        features: chosen.iter().map(|c| c.1.clone()).collect(),
+        scale,
+        signs,
+        feature_weights: wf,
+        bias,
+        calibration: Platt::IDENTITY,
+        thresholds: Thresholds {
+            review: 0.5,
+            fake: 0.9,
+        },
+    };
+    LinearModel::new(spec, idf, wt)
+}
+
+/// A weighted logistic regression's inputs: TF-IDF text vectors, scaled numeric features,
+/// labels, record weights and the features' sign constraints.
+struct Problem<'a> {
+    text: &'a [Vec<(u32, f32)>],
+    feats: &'a [Vec<f32>],
+    labels: &'a [bool],
+    weights: &'a [f32],
+    signs: &'a [Sign],
+    buckets: usize,
+}
+
+/// One seeded descent: text weights, feature weights and bias.
+fn descend(params: &LinearParams, p: &Problem, seed: u64) -> (Vec<f32>, Vec<f32>, f32) {
+    let k = p.signs.len();
+    let buckets = p.buckets;
+    let (text, feats, labels, weights, signs) = (p.text, p.feats, p.labels, p.weights, p.signs);
     let (mut wt, mut wf, mut bias) = (vec![0.0f32; buckets], vec![0.0f32; k], 0.0f32);
     let (mut at, mut af, mut ab) = (Adam::new(buckets), Adam::new(k), Adam::new(1));
     let mut grad_t = vec![0.0f32; buckets];
     let mut touched: Vec<u32> = Vec::new();
     let mut marked = vec![false; buckets];
     let mut grad_f = vec![0.0f32; k];
-    let mut order: Vec<usize> = (0..docs.len()).collect();
+    let mut order: Vec<usize> = (0..labels.len()).collect();
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let l2 = params.l2 as f32;
-    let steps = params.epochs * docs.len().div_ceil(params.batch);
+    let steps = params.epochs * labels.len().div_ceil(params.batch);
     let mut t = 0usize;
     for _ in 0..params.epochs {
         order.shuffle(&mut rng);
@@ -216,20 +279,5 @@ pub fn fit(
             ab.step(&mut bias, 0, grad_b, lr);
         }
     }
-    let spec = LinearSpec {
-        format_version: LINEAR_FORMAT_VERSION,
-        hashing: params.hashing,
-        rule_features: params.rule_features,
-        features: chosen.iter().map(|c| c.1.clone()).collect(),
-        scale,
-        signs,
-        feature_weights: wf,
-        bias,
-        calibration: Platt::IDENTITY,
-        thresholds: Thresholds {
-            review: 0.5,
-            fake: 0.9,
-        },
-    };
-    LinearModel::new(spec, idf, wt)
+    (wt, wf, bias)
 }

@@ -22,6 +22,15 @@ pub struct HashingConfig {
     pub char_ngrams: [usize; 2],
     /// Words read per section; longer sections are cut (bounds the work per profile).
     pub max_words: usize,
+    /// Also pair the last word of one text of a section with the first word of the next (a job
+    /// title with its company), across the ` | ` that joins them. Models before this setting
+    /// existed did; `false` pairs words within one text only.
+    #[serde(default = "pairs_across_texts")]
+    pub pairs_across_texts: bool,
+}
+
+fn pairs_across_texts() -> bool {
+    true
 }
 
 const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
@@ -88,14 +97,23 @@ impl HashingConfig {
     /// (with `n_words` 0). Deterministic; it allocates the word list and, for character
     /// n-grams, one buffer per word.
     pub fn grams(&self, section: usize, text: &str, mut f: impl FnMut(u32, u8, usize)) {
-        let ws: Vec<&str> = words(text).take(self.max_words).collect();
+        // The words, and for each whether it opens one of the ` | `-joined texts.
+        let mut ws: Vec<&str> = Vec::new();
+        let mut opens: Vec<bool> = Vec::new();
+        for part in text.split('|') {
+            for (k, w) in words(part).enumerate() {
+                ws.push(w);
+                opens.push(k == 0);
+            }
+        }
+        ws.truncate(self.max_words);
         let tag = [section as u8];
         for (i, w) in ws.iter().enumerate() {
             f(self.slot(fnv(1, &[w.as_bytes()])), 1, i);
             if self.section_tags {
                 f(self.slot(fnv(3, &[&tag, w.as_bytes()])), 1, i);
             }
-            if i > 0 {
+            if i > 0 && (self.pairs_across_texts || !opens[i]) {
                 let pair = [ws[i - 1].as_bytes(), w.as_bytes()];
                 f(self.slot(fnv(2, &pair)), 2, i - 1);
                 if self.section_tags {
@@ -131,6 +149,7 @@ mod tests {
             section_tags,
             char_ngrams,
             max_words: 100,
+            pairs_across_texts: true,
         }
     }
 
@@ -157,6 +176,18 @@ mod tests {
         let b = collect(&c, 5, "salary");
         assert_eq!(a[0].0, b[0].0);
         assert_ne!(a[1].0, b[1].0);
+    }
+
+    #[test]
+    fn pairs_can_stay_within_one_text_of_a_section() {
+        let mut c = cfg(false, [0, 0]);
+        let across = collect(&c, 2, "visiting scholar | kings college");
+        c.pairs_across_texts = false;
+        let within = collect(&c, 2, "visiting scholar | kings college");
+        // Four words; three pairs across the texts, two within them ("scholar kings" dropped).
+        assert_eq!(across.iter().filter(|g| g.1 == 2).count(), 3);
+        let pairs: Vec<usize> = within.iter().filter(|g| g.1 == 2).map(|g| g.2).collect();
+        assert_eq!(pairs, [0, 2]);
     }
 
     #[test]

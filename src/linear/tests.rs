@@ -8,12 +8,14 @@ fn params() -> LinearParams {
             section_tags: true,
             char_ngrams: [0, 0],
             max_words: 200,
+            pairs_across_texts: true,
         },
         rule_features: false,
         epochs: 30,
         batch: 8,
         lr: 0.05,
         l2: 1e-5,
+        seeds: 1,
     }
 }
 
@@ -130,5 +132,41 @@ fn known_directions() {
 fn the_artifact_loader_knows_the_linear_files() {
     for f in [LINEAR_JSON, LINEAR_WEIGHTS] {
         assert!(crate::model::OPTIONAL_FILES.contains(&f), "{f}");
+    }
+}
+
+#[test]
+fn several_seeds_give_the_mean_of_their_models() {
+    let profiles: Vec<Profile> = (0..40).map(|i| profile(i, i % 2 == 0)).collect();
+    let h = params().hashing;
+    let docs: Vec<RawDoc> = profiles.iter().map(|p| raw_doc(&h, None, p).0).collect();
+    let refs: Vec<&RawDoc> = docs.iter().collect();
+    let labels: Vec<bool> = (0..40).map(|i| i % 2 == 0).collect();
+    let w = [1.0; 40];
+    let one = |seed| fit(&params(), &refs, &labels, &w, seed).unwrap();
+    let (a, b) = (one(7), one(8));
+    let two = fit(
+        &LinearParams {
+            seeds: 2,
+            ..params()
+        },
+        &refs,
+        &labels,
+        &w,
+        7,
+    )
+    .unwrap();
+    assert_ne!(
+        a.logit(&profiles[1]),
+        b.logit(&profiles[1]),
+        "the seeds must differ"
+    );
+    for p in &profiles {
+        let mean = 0.5 * (a.logit(p) + b.logit(p));
+        assert!(
+            (two.logit(p) - mean).abs() < 1e-4,
+            "{} vs {mean}",
+            two.logit(p)
+        );
     }
 }

@@ -344,6 +344,15 @@ pub fn train(cfg: &TrainConfig, device: &Device) -> Result<Outcome, TrainError> 
                 "model".to_owned(),
                 loao::figures(&authors, z, &cfg.loao, cfg.seed),
             );
+            // The two learned engines averaged (logit mean): does the neural model add what
+            // the linear engine misses on a new author?
+            if let Some(zl) = linear.as_ref().and_then(|l| l.out_of_fold.as_ref()) {
+                let mean: Vec<f32> = zl.iter().zip(z).map(|(a, b)| 0.5 * (a + b)).collect();
+                loao_figures.insert(
+                    "linear+model".to_owned(),
+                    loao::figures(&authors, &mean, &cfg.loao, cfg.seed),
+                );
+            }
         }
         for (engine, f) in &loao_figures {
             log(&format!(
