@@ -26,7 +26,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::eval::metrics::Ranked;
+use crate::metrics::Ranked;
 use crate::profile::Profile;
 use crate::rules::RuleSet;
 use crate::score::{Assessment, EngineKind, Reason, ScoreError, Scorer, Thresholds};

@@ -11,6 +11,7 @@ pub mod hybrid;
 pub mod linear;
 pub mod linkedin;
 pub mod meta;
+pub mod metrics;
 pub mod model;
 pub mod normalize;
 pub mod profile;

@@ -8,7 +8,6 @@
 
 pub mod bootstrap;
 pub mod groups;
-pub mod metrics;
 pub mod report;
 pub mod summary;
 mod svg;
@@ -22,9 +21,10 @@ use std::time::Instant;
 use serde::Serialize;
 
 pub use groups::GroupKey;
-pub use summary::{BootstrapSettings, ReliabilityBin, Summary};
+pub use summary::{AtThreshold, BootstrapSettings, Summary};
 
 use crate::meta::Meta;
+use crate::metrics::{reliability, ReliabilityBin};
 use crate::profile::{Label, Profile};
 use crate::score::{Assessment, EngineKind, Reason, ScoreError, Scorer, Thresholds, Verdict};
 
@@ -334,7 +334,7 @@ pub fn evaluate(
                 summary: Summary::new(&scores, &set.labels, run.thresholds, o.bootstrap),
                 seconds: run.seconds,
                 profiles_per_second: set.len() as f64 / run.seconds.max(1e-9),
-                reliability: summary::reliability(&scores, &set.labels),
+                reliability: reliability(&scores, &set.labels),
                 worst: misses(set, run, o.worst, o.evidence),
                 scores,
             }
