@@ -34,16 +34,25 @@ pub enum Format {
 }
 
 /// Whether an I/O error means the reader went away, which ends a run quietly.
-pub fn is_broken_pipe(e: &io::Error) -> bool {
+fn is_broken_pipe(e: &io::Error) -> bool {
     e.kind() == io::ErrorKind::BrokenPipe
+}
+
+/// What a finished write means, for every command: `Ok(Some(value))` it succeeded, `Ok(None)`
+/// the reader closed the pipe (`| head`), a normal and quiet end; `Err` any other failure.
+pub fn unless_closed<T>(result: io::Result<T>) -> io::Result<Option<T>> {
+    match result {
+        Err(e) if is_broken_pipe(&e) => Ok(None),
+        other => other.map(Some),
+    }
 }
 
 /// The status of a command whose output writing ended with `result`: a closed pipe is a
 /// normal end ([`Status::Success`]), any other error is fatal.
 pub fn finish(result: io::Result<()>, status: Status) -> anyhow::Result<Status> {
-    match result {
-        Ok(()) => Ok(status),
-        Err(e) if is_broken_pipe(&e) => Ok(Status::Success),
+    match unless_closed(result) {
+        Ok(Some(())) => Ok(status),
+        Ok(None) => Ok(Status::Success),
         Err(e) => Err(anyhow::Error::new(e).context("writing output")),
     }
 }
