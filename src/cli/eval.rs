@@ -243,7 +243,7 @@ pub fn run(args: EvalArgs) -> anyhow::Result<Status> {
     }
     if let Some(path) = &args.report {
         let html = eval::report::html(&report, args.report_evidence);
-        std::fs::write(path, super::output::escape_document(&html).as_bytes())
+        std::fs::write(path, super::escape::escape_document(&html).as_bytes())
             .with_context(|| format!("writing {}", path.display()))?;
     }
     let text = match args.format {

@@ -9,7 +9,8 @@ use linkscreen::profile::{self, Entry, Profile};
 use linkscreen::score::Scorer;
 
 use super::engine::EngineArgs;
-use super::output::{self, escape, escape_bounded};
+use super::escape::{escape, escape_bounded};
+use super::output;
 use super::Status;
 
 #[derive(Debug, Parser)]

@@ -10,7 +10,7 @@ use std::rc::Rc;
 use indicatif::{ProgressBar, ProgressStyle};
 use linkscreen::profile::ProfileReader;
 
-use super::output::escape_bounded;
+use super::escape::escape_bounded;
 
 /// Inputs at least this large (in bytes, all files together) get a progress bar.
 pub const PROGRESS_MIN_BYTES: u64 = 16 * 1024 * 1024;

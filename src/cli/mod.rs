@@ -29,6 +29,7 @@ mod check;
 mod completions;
 mod data;
 mod engine;
+mod escape;
 mod eval;
 mod explain;
 mod html;
