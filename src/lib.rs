@@ -18,4 +18,6 @@ pub mod profile;
 pub mod rules;
 pub mod score;
 pub mod synth;
+#[cfg(test)]
+pub(crate) mod testing;
 pub mod train;

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use anyhow::Context;
 use clap::ValueEnum;
 use linkscreen::hybrid::{Hybrid, HybridParams};
-use linkscreen::linear::LinearModel;
+use linkscreen::linear::{LinearError, LinearModel};
 use linkscreen::model::Classifier;
 use linkscreen::rules::RuleSet;
 use linkscreen::score::Scorer;
@@ -80,6 +80,16 @@ impl EngineSettings {
     /// The linear engine stored in the model artifact.
     pub fn linear(&self) -> anyhow::Result<LinearModel> {
         Ok(LinearModel::from_files(&self.model()?.extra)?)
+    }
+
+    /// The linear engine stored beside `model` in its artifact, `None` for an artifact from
+    /// before the linear engine.
+    pub fn linear_if_any(model: &Classifier) -> anyhow::Result<Option<LinearModel>> {
+        match LinearModel::from_files(&model.extra) {
+            Ok(l) => Ok(Some(l)),
+            Err(LinearError::Absent) => Ok(None),
+            Err(e) => Err(e.into()),
+        }
     }
 
     /// The hybrid's coefficients stored in the model's artifact (fitted on its validation

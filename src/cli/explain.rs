@@ -8,7 +8,7 @@ use clap::Parser;
 use linkscreen::profile::{self, Entry, Profile};
 use linkscreen::score::Scorer;
 
-use super::engine::EngineArgs;
+use super::engine::{EngineArgs, EngineSettings};
 use super::escape::{escape, escape_bounded};
 use super::output;
 use super::Status;
@@ -60,11 +60,7 @@ pub fn run(args: ExplainArgs) -> anyhow::Result<Status> {
     let rules = settings.rules()?;
     let model = settings.model()?;
     // An artifact from before the linear engine has none: the breakdown then leaves it out.
-    let linear = match linkscreen::linear::LinearModel::from_files(&model.extra) {
-        Ok(l) => Some(l),
-        Err(linkscreen::linear::LinearError::Absent) => None,
-        Err(e) => return Err(e.into()),
-    };
+    let linear = EngineSettings::linear_if_any(&model)?;
     let mut out = output::stdout();
     let result = (|| -> std::io::Result<()> {
         if matches > 1 {

@@ -12,8 +12,6 @@ pub mod report;
 pub mod summary;
 mod svg;
 pub mod table;
-#[cfg(test)]
-pub(crate) mod testing;
 
 use std::collections::BTreeMap;
 use std::time::Instant;

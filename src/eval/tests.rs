@@ -1,8 +1,8 @@
 //! Tests of the evaluation flow with a tiny test-only engine.
 
-use super::testing::HeadlineScorer as Fixed;
 use super::*;
 use crate::profile::Label;
+use crate::testing::HeadlineScorer as Fixed;
 
 fn profile(id: &str, score: f32, label: Option<Label>) -> Profile {
     Profile {
