@@ -26,7 +26,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::eval::metrics::Ranked;
+use crate::metrics::Ranked;
 use crate::profile::Profile;
 use crate::rules::RuleSet;
 use crate::score::{Assessment, EngineKind, Reason, ScoreError, Scorer, Thresholds};
@@ -383,8 +383,8 @@ mod tests {
     use rand_chacha::ChaCha8Rng;
 
     use super::*;
-    use crate::eval::testing::HeadlineScorer as Headline;
     use crate::profile::Label;
+    use crate::testing::HeadlineScorer as Headline;
 
     #[test]
     fn defaults_move_the_model_log_odds_by_half_the_rule_evidence() {

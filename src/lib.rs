@@ -11,10 +11,13 @@ pub mod hybrid;
 pub mod linear;
 pub mod linkedin;
 pub mod meta;
+pub mod metrics;
 pub mod model;
 pub mod normalize;
 pub mod profile;
 pub mod rules;
 pub mod score;
 pub mod synth;
+#[cfg(test)]
+pub(crate) mod testing;
 pub mod train;

@@ -14,7 +14,7 @@ use linkscreen::datasets::{
 use linkscreen::meta::Meta;
 use linkscreen::profile::{self, Label, Profile};
 
-use super::output::is_broken_pipe;
+use super::output::unless_closed;
 use super::Status;
 
 const DATA_EXAMPLES: &str = "\
@@ -221,10 +221,7 @@ fn import(args: ImportArgs) -> anyhow::Result<Status> {
                 .iter()
                 .try_for_each(|p| writeln!(w, "{}", p.to_json_line()))
                 .and_then(|_| w.flush());
-            match result {
-                Err(e) if is_broken_pipe(&e) => {}
-                other => other.context("writing standard output")?,
-            }
+            unless_closed(result).context("writing standard output")?;
         }
     }
     match &meta_path {

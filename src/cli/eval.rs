@@ -7,12 +7,11 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use clap::{Parser, ValueEnum};
 use linkscreen::eval::{self, BootstrapSettings, EvalOptions, GroupKey, InputCounts, LabelledSet};
-use linkscreen::hybrid::{rule_evidence, Hybrid, HybridParams};
+use linkscreen::hybrid::{rule_evidence, HybridParams};
 use linkscreen::model::Classifier;
 use linkscreen::rules::RuleSet;
-use linkscreen::score::Scorer;
 
-use super::score::EngineChoice;
+use super::engine::{EngineArgs, EngineChoice, EngineSettings};
 use super::Status;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -51,6 +50,7 @@ impl From<GroupBy> for GroupKey {
 
 Profiles without a label are skipped and counted. Intervals are 95% percentile bootstrap
 intervals (--bootstrap resamples, --seed). Exit codes as for score: 1 when lines were rejected.")]
+#[command(mut_args(engine_help))]
 pub struct EvalArgs {
     /// Labelled profile file (JSON Lines, format v1), or - for standard input.
     pub file: PathBuf,
@@ -77,12 +77,8 @@ pub struct EvalArgs {
     /// Output format on standard output.
     #[arg(long, value_enum, default_value_t = EvalFormat::Table)]
     pub format: EvalFormat,
-    /// Rule file to use instead of the shipped one (rules and hybrid engines).
-    #[arg(long, value_name = "FILE")]
-    pub rules: Option<PathBuf>,
-    /// Model directory to use instead of the embedded model (model and hybrid engines).
-    #[arg(long, value_name = "DIR")]
-    pub model: Option<PathBuf>,
+    #[command(flatten)]
+    pub setup: EngineArgs,
     /// Bootstrap resamples for the intervals (0 turns them off).
     #[arg(long, default_value_t = 200)]
     pub bootstrap: usize,
@@ -104,9 +100,17 @@ pub struct EvalArgs {
     pub save_hybrid: Option<PathBuf>,
 }
 
-/// The model engine: the embedded default, or a verified artifact directory.
-fn model_engine(dir: Option<&PathBuf>) -> anyhow::Result<Box<dyn Scorer>> {
-    Ok(Box::new(super::score::load_model(dir)?))
+/// The shared --rules and --model say which engines read them (`mut_args` keeps their place).
+fn engine_help(arg: clap::Arg) -> clap::Arg {
+    match arg.get_id().as_str() {
+        "rules" => {
+            arg.help("Rule file to use instead of the shipped one (rules and hybrid engines)")
+        }
+        "model" => arg.help(
+            "Model directory to use instead of the embedded model (model and hybrid engines)",
+        ),
+        _ => arg,
+    }
 }
 
 /// Reads a labelled file, reporting rejected lines by number only.
@@ -133,6 +137,7 @@ fn read_labelled(path: &Path) -> anyhow::Result<(LabelledSet, usize)> {
 /// on its validation split by `linkscreen train`), beside the model, or the defaults.
 fn hybrid_params(
     args: &EvalArgs,
+    settings: &EngineSettings,
     model: &Classifier,
     rules: &RuleSet,
 ) -> anyhow::Result<HybridParams> {
@@ -140,10 +145,7 @@ fn hybrid_params(
         return Ok(HybridParams::load(p)?);
     }
     let Some(path) = &args.fit_hybrid else {
-        return Ok(HybridParams::for_model(
-            model.hybrid_params()?,
-            args.model.as_deref(),
-        )?);
+        return settings.stored_hybrid(model);
     };
     let (set, rejected) = read_labelled(path)?;
     if rejected > 0 {
@@ -165,29 +167,6 @@ fn hybrid_params(
     Ok(params)
 }
 
-fn build(
-    args: &EvalArgs,
-    choice: EngineChoice,
-) -> anyhow::Result<(Box<dyn Scorer>, Option<HybridParams>)> {
-    Ok(match choice {
-        EngineChoice::Rules => (Box::new(super::rules::load(args.rules.as_ref())?), None),
-        EngineChoice::Model => (model_engine(args.model.as_ref())?, None),
-        EngineChoice::Linear => (
-            Box::new(super::score::load_linear(args.model.as_ref())?),
-            None,
-        ),
-        EngineChoice::Hybrid => {
-            let model = super::score::load_model(args.model.as_ref())?;
-            let rules = super::rules::load(args.rules.as_ref())?;
-            let params = hybrid_params(args, &model, &rules)?;
-            (
-                Box::new(Hybrid::new(Box::new(model), rules, params.clone())),
-                Some(params),
-            )
-        }
-    })
-}
-
 pub fn run(args: EvalArgs) -> anyhow::Result<Status> {
     let mut choices = Vec::new();
     for c in &args.engines {
@@ -199,11 +178,19 @@ pub fn run(args: EvalArgs) -> anyhow::Result<Status> {
         Some(p) => Some(linkscreen::meta::load(p)?),
         None => None,
     };
+    let settings = args.setup.settings();
     let mut engines = Vec::new();
     let mut hybrid = None;
     for &c in &choices {
-        let (engine, params) = build(&args, c)?;
-        hybrid = hybrid.or(params);
+        let engine = match c {
+            EngineChoice::Hybrid => {
+                let (engine, params) =
+                    settings.hybrid(|m, r| hybrid_params(&args, &settings, m, r))?;
+                hybrid = Some(params);
+                engine
+            }
+            other => settings.build(other)?,
+        };
         engines.push(engine);
     }
     if let (Some(path), Some(params)) = (&args.save_hybrid, &hybrid) {
@@ -252,11 +239,11 @@ pub fn run(args: EvalArgs) -> anyhow::Result<Status> {
     let mut report = eval::evaluate(&set, &runs, input, &options)?;
     report.hybrid = hybrid;
     if choices.iter().any(|c| *c != EngineChoice::Rules) {
-        report.model = Some(super::about::model_identity(args.model.as_deref()));
+        report.model = Some(super::about::model_identity(settings.model.as_deref()));
     }
     if let Some(path) = &args.report {
         let html = eval::report::html(&report, args.report_evidence);
-        std::fs::write(path, super::output::escape_document(&html).as_bytes())
+        std::fs::write(path, super::escape::escape_document(&html).as_bytes())
             .with_context(|| format!("writing {}", path.display()))?;
     }
     let text = match args.format {

@@ -8,8 +8,9 @@ use clap::Parser;
 use linkscreen::profile::{self, Entry, Profile};
 use linkscreen::score::Scorer;
 
-use super::output::{self, escape, escape_bounded};
-use super::score::load_model;
+use super::engine::{EngineArgs, EngineSettings};
+use super::escape::{escape, escape_bounded};
+use super::output;
 use super::Status;
 
 #[derive(Debug, Parser)]
@@ -22,12 +23,8 @@ pub struct ExplainArgs {
     /// The id of the profile to explain.
     #[arg(long)]
     pub id: String,
-    /// Rule file to use instead of the shipped one.
-    #[arg(long, value_name = "FILE")]
-    pub rules: Option<PathBuf>,
-    /// Model directory to use instead of the default model embedded in the binary.
-    #[arg(long, value_name = "DIR")]
-    pub model: Option<PathBuf>,
+    #[command(flatten)]
+    pub setup: EngineArgs,
 }
 
 /// Most profiles `explain` breaks down when an id is given more than once.
@@ -59,14 +56,11 @@ pub fn run(args: ExplainArgs) -> anyhow::Result<Status> {
             args.file.display()
         );
     }
-    let rules = super::rules::load(args.rules.as_ref())?;
-    let model = load_model(args.model.as_ref())?;
+    let settings = args.setup.settings();
+    let rules = settings.rules()?;
+    let model = settings.model()?;
     // An artifact from before the linear engine has none: the breakdown then leaves it out.
-    let linear = match linkscreen::linear::LinearModel::from_files(&model.extra) {
-        Ok(l) => Some(l),
-        Err(linkscreen::linear::LinearError::Absent) => None,
-        Err(e) => return Err(e.into()),
-    };
+    let linear = EngineSettings::linear_if_any(&model)?;
     let mut out = output::stdout();
     let result = (|| -> std::io::Result<()> {
         if matches > 1 {

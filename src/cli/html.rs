@@ -8,13 +8,20 @@
 //! `U+XXXX` badges, so hidden characters become visible instead of reordering the page.
 //! With `--no-evidence` the page carries no profile text at all: ids, scores and reason codes.
 
+mod text;
+mod words;
+
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io;
 
-use linkscreen::profile::{Direction, Profile};
+use linkscreen::profile::Profile;
 use linkscreen::rules::RuleSet;
 use linkscreen::score::{EngineKind, Reason, ScoreRecord, Thresholds, Verdict};
+
+pub use text::escape;
+use text::{highlights, texts_of, Text};
+use words::plain;
 
 /// What the page says about the run, besides the records.
 #[derive(Debug, Default)]
@@ -29,15 +36,6 @@ pub struct Context {
     pub rule_info: BTreeMap<String, (String, Vec<String>)>,
     pub inputs: Vec<String>,
     pub rejected: u64,
-}
-
-/// One piece of profile text, labelled for the reader.
-#[derive(Debug)]
-struct Text {
-    label: String,
-    /// The model section it belongs to, if any.
-    section: Option<&'static str>,
-    text: String,
 }
 
 #[derive(Debug)]
@@ -81,167 +79,6 @@ a{color:#1a4f8a}\
 @media print{body{margin:0;max-width:none;font-size:11pt}.card{border-left-width:6px}a{color:inherit;text-decoration:none}\
 .index{break-after:page}mark{background:#ffe27a;-webkit-print-color-adjust:exact;print-color-adjust:exact}\
 .badge,.card{-webkit-print-color-adjust:exact;print-color-adjust:exact}}";
-
-/// Whether a character is shown as a `U+XXXX` badge rather than echoed.
-fn is_hidden(c: char) -> bool {
-    (c.is_control() && c != '\n' && c != '\t')
-        || matches!(c, '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{180E}' | '\u{200B}'..='\u{200F}'
-            | '\u{2028}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}' | '\u{FFF9}'..='\u{FFFB}')
-}
-
-/// HTML-escapes text for element content; hidden characters become badges.
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c if is_hidden(c) => {
-                let _ = write!(out, "<span class=\"ctl\">U+{:04X}</span>", c as u32);
-            }
-            // Text never looks like a link or an attribute to anything reading the page.
-            '=' => out.push_str("&#61;"),
-            ':' => out.push_str("&#58;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-fn section_words(s: &str) -> &'static str {
-    match s {
-        "headline" => "the headline",
-        "about" => "the About section",
-        "experience" => "the job titles and companies",
-        "experience.description" => "the job descriptions",
-        "education" => "the education entries",
-        "skills" => "the skills",
-        "messages" => "the messages from this profile",
-        "messages.outbound" => "the messages sent to this profile",
-        _ => "a text section",
-    }
-}
-
-/// The engine that gives section and feature reasons, as the page names it.
-fn learned_engine(ctx: &Context) -> (&'static str, &'static str) {
-    match ctx.engine {
-        Some(EngineKind::Linear) => ("Linear engine", "linear engine"),
-        _ => ("Model", "model"),
-    }
-}
-
-/// A reason in plain words and its sources.
-fn plain(code: &str, ctx: &Context) -> (String, String) {
-    // The linear engine names a rule it read as `rule:<code>`.
-    let rule = code.strip_prefix("rule:").unwrap_or(code);
-    if let Some((description, sources)) = ctx.rule_info.get(rule) {
-        return (description.clone(), sources.join(", "));
-    }
-    let (who, source) = learned_engine(ctx);
-    if let Some(s) = code.strip_prefix("section:") {
-        return (
-            format!("{who}: the wording of {}", section_words(s)),
-            source.into(),
-        );
-    }
-    if let Some(f) = code.strip_prefix("feature:") {
-        let words = match f {
-            "rule_hits" => "the warning signs the rule engine found".to_owned(),
-            "photo_flags" => "the findings about the photo".to_owned(),
-            "tenure" => "the dates of the career history".to_owned(),
-            "has_photo" => "whether the profile has a photo".to_owned(),
-            "verified" => "the verification badge".to_owned(),
-            "account_age_days" => "the age of the account".to_owned(),
-            "has_website" => "whether the profile gives a website".to_owned(),
-            "inbound_messages" => "the number of messages from this profile".to_owned(),
-            "outbound_messages" => "the number of messages sent to this profile".to_owned(),
-            "chars_headline" => "the length of the headline".to_owned(),
-            "chars_about" => "the length of the About section".to_owned(),
-            "chars_messages" => "the length of the messages".to_owned(),
-            f if f.ends_with("_count") => {
-                format!("the number of {} entries", f.trim_end_matches("_count"))
-            }
-            f if f.starts_with("ratio_") => {
-                let pair = f.trim_start_matches("ratio_").replace('_', " ");
-                format!("the ratio of {pair}")
-            }
-            f => format!("the {}", f.replace('_', " ")),
-        };
-        return (format!("{who}: {words}"), source.into());
-    }
-    (code.to_owned(), String::new())
-}
-
-fn texts_of(p: &Profile) -> Vec<Text> {
-    let mut out = Vec::new();
-    let mut add = |label: String, section: Option<&'static str>, t: &Option<String>| {
-        if let Some(t) = t.as_deref().filter(|t| !t.trim().is_empty()) {
-            out.push(Text {
-                label,
-                section,
-                text: t.to_owned(),
-            });
-        }
-    };
-    add("Headline".into(), Some("headline"), &p.headline);
-    add("About".into(), Some("about"), &p.about);
-    add("Location".into(), None, &p.location);
-    add("Website".into(), None, &p.website);
-    for (i, x) in p.experience.iter().flatten().enumerate() {
-        let n = i + 1;
-        add(format!("Position {n}: title"), Some("experience"), &x.title);
-        add(
-            format!("Position {n}: company"),
-            Some("experience"),
-            &x.company,
-        );
-        add(format!("Position {n}: location"), None, &x.location);
-        add(
-            format!("Position {n}: description"),
-            Some("experience.description"),
-            &x.description,
-        );
-    }
-    for (i, x) in p.education.iter().flatten().enumerate() {
-        let n = i + 1;
-        add(
-            format!("Education {n}: school"),
-            Some("education"),
-            &x.school,
-        );
-        add(
-            format!("Education {n}: degree"),
-            Some("education"),
-            &x.degree,
-        );
-        add(format!("Education {n}: field"), Some("education"), &x.field);
-    }
-    add(
-        "Skills".into(),
-        Some("skills"),
-        &p.skills.as_ref().map(|s| s.join(", ")),
-    );
-    add(
-        "Languages".into(),
-        None,
-        &p.languages.as_ref().map(|s| s.join(", ")),
-    );
-    for (i, m) in p.messages.iter().flatten().enumerate() {
-        let (who, section) = match m.direction {
-            Direction::Inbound => ("from this profile", "messages"),
-            Direction::Outbound => ("to this profile", "messages.outbound"),
-        };
-        add(
-            format!("Message {}, {who}", i + 1),
-            Some(section),
-            &Some(m.text.clone()),
-        );
-    }
-    out
-}
 
 impl Report {
     /// Keeps a record (and, with evidence, the texts of its profile) for the page.
@@ -356,37 +193,6 @@ occurs; hidden characters are shown as <span class=\"ctl\">U+XXXX</span>.</p></h
     page.push_str("</table></nav><main>\n");
 }
 
-/// The reasons' evidence found in the texts: per text, `(start, end, reason number)`.
-fn highlights(e: &Entry) -> Vec<Vec<(usize, usize, usize)>> {
-    let mut marks = vec![Vec::new(); e.texts.len()];
-    for (n, r) in e.record.reasons.iter().chain(&e.signs).enumerate() {
-        let Some(ev) = r.evidence.as_deref().filter(|v| !v.is_empty()) else {
-            continue;
-        };
-        if r.code.starts_with("section:") || r.code.starts_with("feature:") {
-            continue;
-        }
-        for (t, text) in e.texts.iter().enumerate() {
-            if let Some(at) = text.text.find(ev) {
-                marks[t].push((at, at + ev.len(), n + 1));
-                break;
-            }
-        }
-    }
-    for m in &mut marks {
-        m.sort();
-        let mut end = 0;
-        m.retain(|&(s, e, _)| {
-            let keep = s >= end;
-            if keep {
-                end = e;
-            }
-            keep
-        });
-    }
-    marks
-}
-
 /// One row of a card's reason or warning-sign table: number, weight (with its cell class),
 /// the reason in plain words and its code, the evidence, the sources.
 fn reason_row(page: &mut String, ctx: &Context, n: usize, x: &Reason, weight_class: &str) {
@@ -485,21 +291,4 @@ by one). Numbered after the reasons.</p>\
         page.push_str("</div></div>");
     }
     page.push_str("</article>\n");
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn escapes_markup_and_shows_hidden_characters() {
-        assert_eq!(
-            escape("<b>\"x\" & 'y'</b>\u{202E}\u{7}\n"),
-            "&lt;b&gt;&quot;x&quot; &amp; &#39;y&#39;&lt;/b&gt;<span class=\"ctl\">U+202E</span><span class=\"ctl\">U+0007</span>\n"
-        );
-        assert_eq!(
-            escape("https://x.example/?a=1"),
-            "https&#58;//x.example/?a&#61;1"
-        );
-    }
 }

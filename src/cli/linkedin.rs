@@ -6,7 +6,7 @@ use std::path::Path;
 use anyhow::Context;
 use linkscreen::linkedin::{self, Options};
 
-use super::output::is_broken_pipe;
+use super::output::unless_closed;
 use super::Status;
 
 pub fn import(
@@ -34,10 +34,7 @@ pub fn import(
                 .iter()
                 .try_for_each(|p| writeln!(w, "{}", p.to_json_line()))
                 .and_then(|_| w.flush());
-            match result {
-                Err(e) if is_broken_pipe(&e) => {}
-                other => other.context("writing standard output")?,
-            }
+            unless_closed(result).context("writing standard output")?;
         }
     }
     let owner = match &imported.owner {

@@ -25,13 +25,17 @@ macro_rules! println {
 }
 
 mod about;
+mod check;
+mod completions;
 mod data;
-mod docs;
+mod engine;
+mod escape;
 mod eval;
 mod explain;
 mod html;
 mod input;
 mod linkedin;
+mod man;
 pub mod output;
 mod rules;
 mod score;
@@ -91,7 +95,7 @@ struct Args {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Validate a profile file without scoring it.
-    Check(score::CheckArgs),
+    Check(check::CheckArgs),
     /// Score profiles: one score record per valid input line.
     Score(score::ScoreArgs),
     /// Print the full breakdown of one profile's score.
@@ -107,9 +111,9 @@ enum Command {
     /// Evaluate engines side by side on a labelled file.
     Eval(eval::EvalArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
-    Completions(docs::CompletionsArgs),
+    Completions(completions::CompletionsArgs),
     /// Print the manual page (roff), e.g. `linkscreen man > linkscreen.1`.
-    Man(docs::ManArgs),
+    Man(man::ManArgs),
 }
 
 /// The command-line definition, with the version line naming the embedded model.
@@ -187,15 +191,15 @@ pub fn run() -> anyhow::Result<Status> {
         stop_on_interrupt();
     }
     match args.command {
-        Command::Check(a) => score::check(a),
-        Command::Score(a) => score::score(a),
+        Command::Check(a) => check::run(a),
+        Command::Score(a) => score::run(a),
         Command::Explain(a) => explain::run(a),
         Command::Rules(a) => rules::run(a),
         Command::Synth(a) => synth::run(a),
         Command::Data(a) => data::run(a),
         Command::Train(a) => train::run(a),
         Command::Eval(a) => eval::run(a),
-        Command::Completions(a) => docs::completions(a),
-        Command::Man(a) => docs::man(a),
+        Command::Completions(a) => completions::run(a),
+        Command::Man(a) => man::run(a),
     }
 }

@@ -11,7 +11,6 @@
 //! which silently discards writes to a closed descriptor. Messages on standard error never
 //! panic (`eprintln!` in the CLI is [`stderr_line`], which ignores a closed pipe).
 
-use std::borrow::Cow;
 use std::fs::File;
 use std::io::{self, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -19,6 +18,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use clap::ValueEnum;
 use linkscreen::score::ScoreRecord;
 
+use super::escape::{csv_cell, escape};
 use super::Status;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -34,16 +34,25 @@ pub enum Format {
 }
 
 /// Whether an I/O error means the reader went away, which ends a run quietly.
-pub fn is_broken_pipe(e: &io::Error) -> bool {
+fn is_broken_pipe(e: &io::Error) -> bool {
     e.kind() == io::ErrorKind::BrokenPipe
+}
+
+/// What a finished write means, for every command: `Ok(Some(value))` it succeeded, `Ok(None)`
+/// the reader closed the pipe (`| head`), a normal and quiet end; `Err` any other failure.
+pub fn unless_closed<T>(result: io::Result<T>) -> io::Result<Option<T>> {
+    match result {
+        Err(e) if is_broken_pipe(&e) => Ok(None),
+        other => other.map(Some),
+    }
 }
 
 /// The status of a command whose output writing ended with `result`: a closed pipe is a
 /// normal end ([`Status::Success`]), any other error is fatal.
 pub fn finish(result: io::Result<()>, status: Status) -> anyhow::Result<Status> {
-    match result {
-        Ok(()) => Ok(status),
-        Err(e) if is_broken_pipe(&e) => Ok(Status::Success),
+    match unless_closed(result) {
+        Ok(Some(())) => Ok(status),
+        Ok(None) => Ok(Status::Success),
         Err(e) => Err(anyhow::Error::new(e).context("writing output")),
     }
 }
@@ -162,75 +171,6 @@ pub fn stdout() -> Stdout {
             .map(File::from)
             .map_err(|e| (e.kind(), e.to_string())),
     )
-}
-
-/// Control, bidi and invisible format characters: what [`escape`] escapes.
-fn bad(c: char) -> bool {
-    c.is_control()
-        || matches!(
-            c,
-            '\u{061C}'
-                | '\u{200B}'..='\u{200F}'
-                | '\u{2028}'..='\u{202E}'
-                | '\u{2060}'..='\u{206F}'
-                | '\u{FEFF}'
-                | '\u{FFF9}'..='\u{FFFB}'
-        )
-}
-
-/// Escapes control, bidi and other invisible format characters (`\u{1b}`, `\r`, `\n`,
-/// `\u{202e}`) so that an echoed value cannot move the cursor, rewrite a terminal line or
-/// reorder what is displayed.
-pub fn escape(s: &str) -> Cow<'_, str> {
-    if !s.chars().any(bad) {
-        return Cow::Borrowed(s);
-    }
-    let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        if bad(c) {
-            out.extend(c.escape_default());
-        } else {
-            out.push(c);
-        }
-    }
-    Cow::Owned(out)
-}
-
-/// Escapes, in a whole HTML document, the characters [`escape`] escapes except the newlines
-/// and tabs of its layout: ids and evidence echoed in a report cannot reorder or hide text.
-pub fn escape_document(html: &str) -> Cow<'_, str> {
-    let layout = |c: char| c == '\n' || c == '\t';
-    if !html.chars().any(|c| bad(c) && !layout(c)) {
-        return Cow::Borrowed(html);
-    }
-    let mut out = String::with_capacity(html.len() + 16);
-    for c in html.chars() {
-        if bad(c) && !layout(c) {
-            out.extend(c.escape_default());
-        } else {
-            out.push(c);
-        }
-    }
-    Cow::Owned(out)
-}
-
-/// Escapes a value and cuts it to `max` characters (with `…`), for messages about input.
-pub fn escape_bounded(s: &str, max: usize) -> String {
-    let cut: String = s.chars().take(max).collect();
-    let mut out = escape(&cut).into_owned();
-    if s.chars().nth(max).is_some() {
-        out.push('…');
-    }
-    out
-}
-
-/// A CSV cell that a spreadsheet will not run as a formula (OWASP "CSV injection"): cells
-/// starting with `=`, `+`, `-`, `@`, a tab or a carriage return get a leading `'`.
-pub fn csv_cell(s: &str) -> Cow<'_, str> {
-    match s.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => Cow::Owned(format!("'{s}")),
-        _ => Cow::Borrowed(s),
-    }
 }
 
 /// Writes score records one at a time, in one of the [`Format`]s. Records are buffered and
@@ -470,23 +410,5 @@ mod tests {
             assert_eq!(w.written, complete, "limit {limit}");
             assert_eq!(result.is_err(), complete < 5, "limit {limit}");
         }
-    }
-
-    #[test]
-    fn escaping_and_csv_neutralising() {
-        assert_eq!(
-            escape("ab\u{1b}[2J\r\nc\u{202e}"),
-            "ab\\u{1b}[2J\\r\\nc\\u{202e}"
-        );
-        assert_eq!(escape("plain é"), "plain é");
-        assert_eq!(escape_bounded("abcdef", 3), "abc…");
-        assert_eq!(
-            escape_document("<p>a\u{202e}b</p>\n\t<i>\u{1b}</i>"),
-            "<p>a\\u{202e}b</p>\n\t<i>\\u{1b}</i>"
-        );
-        for s in ["=HYPERLINK(\"x\")", "+1", "-2", "@SUM(A1)", "\tx", "\rx"] {
-            assert!(csv_cell(s).starts_with('\''), "{s}");
-        }
-        assert_eq!(csv_cell("ok=1"), "ok=1");
     }
 }

@@ -3,9 +3,7 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use anyhow::Context;
 use clap::Parser;
-use linkscreen::rules::RuleSet;
 
 use super::Status;
 
@@ -17,18 +15,8 @@ pub struct RulesArgs {
     pub rules: Option<PathBuf>,
 }
 
-/// Loads the rule set named on the command line, or the shipped one.
-pub fn load(path: Option<&PathBuf>) -> anyhow::Result<RuleSet> {
-    match path {
-        Some(p) => {
-            RuleSet::from_file(p).with_context(|| format!("loading rules from {}", p.display()))
-        }
-        None => Ok(RuleSet::default_rules()),
-    }
-}
-
 pub fn run(args: RulesArgs) -> anyhow::Result<Status> {
-    let rules = load(args.rules.as_ref())?;
+    let rules = super::engine::load_rules(args.rules.as_ref())?;
     let mut out = super::output::stdout();
     let result = (|| -> std::io::Result<()> {
         writeln!(out, "rule set \"{}\": {} rules", rules.name(), rules.len())?;

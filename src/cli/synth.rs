@@ -143,10 +143,11 @@ pub fn run(args: SynthArgs) -> anyhow::Result<Status> {
         }
         Ok(n)
     });
-    let written = match written {
-        // `synth --out - | head`: the reader has what it wanted.
-        Err(e) if super::output::is_broken_pipe(&e) => return Ok(Status::Success),
-        other => other.with_context(|| format!("writing {}", settings.out.display()))?,
+    let written = super::output::unless_closed(written)
+        .with_context(|| format!("writing {}", settings.out.display()))?;
+    // `synth --out - | head`: the reader has what it wanted.
+    let Some(written) = written else {
+        return Ok(Status::Success);
     };
     if written < settings.config.n {
         eprintln!(

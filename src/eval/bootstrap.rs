@@ -5,7 +5,7 @@
 //! reproducible). The scores are sorted once; a resample is represented by how many times each
 //! profile was drawn, and the metrics are computed as weighted sums over the sorted order,
 //! which costs O(n) per resample. With all weights equal to one the weighted metrics are
-//! exactly those of [`super::metrics::Ranked`] (same tie handling, same threshold rule).
+//! exactly those of [`crate::metrics::Ranked`] (same tie handling, same threshold rule).
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -104,7 +104,7 @@ fn weighted_auc(groups: &[(f64, f64)]) -> Option<f64> {
 }
 
 /// Weighted recall at the lowest threshold whose false positives stay within
-/// `floor(fpr * negatives)`, as in [`super::metrics::Ranked::threshold_at_fpr`].
+/// `floor(fpr * negatives)`, as in [`crate::metrics::Ranked::threshold_at_fpr`].
 fn weighted_recall_at_fpr(groups: &[(f64, f64)], fpr: f64) -> Option<f64> {
     let p: f64 = groups.iter().map(|g| g.0).sum();
     let n: f64 = groups.iter().map(|g| g.1).sum();
@@ -203,7 +203,7 @@ pub fn bootstrap(scores: &[f32], labels: &[bool], resamples: usize, seed: u64, l
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::eval::metrics::Ranked;
+    use crate::metrics::Ranked;
 
     /// A small, noisy but informative sample: fakes tend to score higher.
     fn sample(n: usize, seed: u64) -> (Vec<f32>, Vec<bool>) {

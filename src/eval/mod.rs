@@ -8,13 +8,10 @@
 
 pub mod bootstrap;
 pub mod groups;
-pub mod metrics;
 pub mod report;
 pub mod summary;
 mod svg;
 pub mod table;
-#[cfg(test)]
-pub(crate) mod testing;
 
 use std::collections::BTreeMap;
 use std::time::Instant;
@@ -22,9 +19,10 @@ use std::time::Instant;
 use serde::Serialize;
 
 pub use groups::GroupKey;
-pub use summary::{BootstrapSettings, ReliabilityBin, Summary};
+pub use summary::{AtThreshold, BootstrapSettings, Summary};
 
 use crate::meta::Meta;
+use crate::metrics::{reliability, ReliabilityBin};
 use crate::profile::{Label, Profile};
 use crate::score::{Assessment, EngineKind, Reason, ScoreError, Scorer, Thresholds, Verdict};
 
@@ -334,7 +332,7 @@ pub fn evaluate(
                 summary: Summary::new(&scores, &set.labels, run.thresholds, o.bootstrap),
                 seconds: run.seconds,
                 profiles_per_second: set.len() as f64 / run.seconds.max(1e-9),
-                reliability: summary::reliability(&scores, &set.labels),
+                reliability: reliability(&scores, &set.labels),
                 worst: misses(set, run, o.worst, o.evidence),
                 scores,
             }

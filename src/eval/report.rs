@@ -6,9 +6,9 @@
 
 use std::fmt::Write;
 
-use super::metrics::Ranked;
 use super::svg::{self, escape};
 use super::{table, EngineReport, EvalReport};
+use crate::metrics::Ranked;
 
 const STYLE: &str = "body{font-family:sans-serif;margin:24px;color:#222;max-width:1200px}\
 h1{font-size:20px}h2{font-size:16px;margin-top:28px;border-bottom:1px solid #ccc}\

@@ -57,10 +57,10 @@ fn threshold_rows(
     out: &mut Vec<Row>,
     r: &EvalReport,
     label: &str,
-    pick: fn(&super::Summary) -> &AtThreshold,
+    pick: fn(&super::Summary) -> AtThreshold,
 ) {
     let at = |f: fn(&AtThreshold) -> String| -> Vec<String> {
-        r.engines.iter().map(|e| f(pick(&e.summary))).collect()
+        r.engines.iter().map(|e| f(&pick(&e.summary))).collect()
     };
     row(out, label, at(|a| format!(">= {:.2}", a.threshold)));
     row(out, "  precision", at(|a| format!("{:.3}", a.precision)));
@@ -95,15 +95,19 @@ pub fn metric_rows(r: &EvalReport) -> Vec<Row> {
     row(
         &mut rows,
         "ROC-AUC",
-        each(&|e| with_ci(e.summary.roc_auc, e.summary.ci.roc_auc)),
+        each(&|e| with_ci(e.summary.figures.roc_auc, e.summary.ci.roc_auc)),
     );
-    row(&mut rows, "PR-AUC", each(&|e| num(e.summary.pr_auc)));
+    row(
+        &mut rows,
+        "PR-AUC",
+        each(&|e| num(e.summary.figures.pr_auc)),
+    );
     row(
         &mut rows,
         "recall @ 1% FPR",
         each(&|e| {
             with_ci(
-                e.summary.recall_at_1pct_fpr,
+                e.summary.figures.recall_at_1pct_fpr,
                 e.summary.ci.recall_at_1pct_fpr,
             )
         }),
@@ -113,22 +117,22 @@ pub fn metric_rows(r: &EvalReport) -> Vec<Row> {
         "recall @ 5% FPR",
         each(&|e| {
             with_ci(
-                e.summary.recall_at_5pct_fpr,
+                e.summary.figures.recall_at_5pct_fpr,
                 e.summary.ci.recall_at_5pct_fpr,
             )
         }),
     );
-    threshold_rows(&mut rows, r, "fake threshold", |s| &s.at_fake);
-    threshold_rows(&mut rows, r, "review threshold", |s| &s.at_review);
+    threshold_rows(&mut rows, r, "fake threshold", |s| s.at_fake());
+    threshold_rows(&mut rows, r, "review threshold", |s| s.at_review());
     row(
         &mut rows,
         "Brier score",
-        each(&|e| format!("{:.4}", e.summary.brier)),
+        each(&|e| format!("{:.4}", e.summary.figures.brier)),
     );
     row(
         &mut rows,
         "calibration error (ECE)",
-        each(&|e| format!("{:.4}", e.summary.ece)),
+        each(&|e| format!("{:.4}", e.summary.figures.ece)),
     );
     row(
         &mut rows,
@@ -159,14 +163,14 @@ pub fn group_rows(r: &EvalReport, g: &Grouping) -> Vec<Vec<String>> {
         ];
         for e in &grp.engines {
             let s = &e.summary;
-            cells.push(num(s.roc_auc));
+            cells.push(num(s.figures.roc_auc));
             cells.push(if s.fakes > 0 {
-                format!("{:.3}", s.at_fake.recall)
+                format!("{:.3}", s.at_fake().recall)
             } else {
                 "-".into()
             });
             cells.push(if s.genuine > 0 {
-                format!("{:.3}", s.at_fake.false_positive_rate)
+                format!("{:.3}", s.at_fake().false_positive_rate)
             } else {
                 "-".into()
             });
@@ -237,16 +241,16 @@ pub fn render_groups(r: &EvalReport, g: &Grouping) -> String {
         for e in &grp.engines {
             let s = &e.summary;
             let rec = if s.fakes > 0 {
-                format!("{:.3}", s.at_fake.recall)
+                format!("{:.3}", s.at_fake().recall)
             } else {
                 "-".into()
             };
             let fpr = if s.genuine > 0 {
-                format!("{:.3}", s.at_fake.false_positive_rate)
+                format!("{:.3}", s.at_fake().false_positive_rate)
             } else {
                 "-".into()
             };
-            let _ = write!(out, " | {:>6} {rec:>9} {fpr:>9}", num(s.roc_auc));
+            let _ = write!(out, " | {:>6} {rec:>9} {fpr:>9}", num(s.figures.roc_auc));
         }
         out.push('\n');
     }

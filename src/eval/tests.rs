@@ -1,8 +1,8 @@
 //! Tests of the evaluation flow with a tiny test-only engine.
 
-use super::testing::HeadlineScorer as Fixed;
 use super::*;
 use crate::profile::Label;
+use crate::testing::HeadlineScorer as Fixed;
 
 fn profile(id: &str, score: f32, label: Option<Label>) -> Profile {
     Profile {
@@ -67,7 +67,7 @@ fn report_has_figures_groups_and_misses() {
     );
     let e = &r.engines[0];
     // Pairs (fake, genuine): 0.9 beats both, 0.3 beats only 0.1: AUC 3/4.
-    assert_eq!(e.summary.roc_auc, Some(0.75));
+    assert_eq!(e.summary.figures.roc_auc, Some(0.75));
     // Most wrong: f2 (0.3 for a fake, error 0.7), then g1 (0.6 for a genuine profile).
     let ids: Vec<&str> = e.worst.iter().map(|m| m.id.as_str()).collect();
     assert_eq!(ids, ["f2", "g1"]);
@@ -81,8 +81,8 @@ fn report_has_figures_groups_and_misses() {
     assert_eq!(names, [groups::NO_META, "real", "spy"]);
     let spy = &g.groups[2];
     assert_eq!((spy.profiles, spy.fakes), (2, 2));
-    assert_eq!(spy.engines[0].summary.roc_auc, None);
-    assert_eq!(spy.engines[0].summary.at_fake.recall, 0.5);
+    assert_eq!(spy.engines[0].summary.figures.roc_auc, None);
+    assert_eq!(spy.engines[0].summary.at_fake().recall, 0.5);
     let json = serde_json::to_value(&r).unwrap();
     assert!(json["engines"][0]["summary"]["ci"]["roc_auc"]["low"].is_number());
     assert!(json["engines"][0].get("scores").is_none());

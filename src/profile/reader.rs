@@ -3,7 +3,7 @@
 use std::collections::BTreeSet;
 use std::io::{self, BufRead};
 
-use super::parse::field_err;
+use super::error::field_err;
 use super::{parse_line, LineError, Profile, MAX_LINE_BYTES};
 
 /// One item of a [`ProfileReader`]: a valid profile with its line number, or a rejection.

@@ -5,7 +5,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 
 use super::grammar::{references, Banks};
 use super::*;
-use crate::eval::metrics::roc_auc;
+use crate::metrics::roc_auc;
 use crate::profile::{parse_line, COUNT_FIELDS};
 
 fn sample(n: usize, seed: u64) -> Vec<Synthetic> {

@@ -6,8 +6,8 @@
 use serde::Serialize;
 
 use crate::eval::bootstrap::{bootstrap, Interval, DEFAULT_LEVEL, DEFAULT_RESAMPLES};
-use crate::eval::metrics::{expected_calibration_error, Ranked};
 use crate::linear::Platt;
+use crate::metrics::{expected_calibration_error, Ranked};
 use crate::score::{Thresholds, Verdict};
 
 use super::config::LoaoConfig;

@@ -12,7 +12,7 @@ use rand::seq::SliceRandom;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
-use crate::eval::metrics::Ranked;
+use crate::metrics::Ranked;
 use crate::model::{
     train_tokenizer, Calibration, Classifier, Encoded, FeatureStats, ModelConfig, TextEncoder,
     FORMAT_VERSION, SECTIONS,

@@ -5,57 +5,26 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::eval::metrics::{brier, expected_calibration_error, Confusion, Ranked};
+use crate::metrics::{round4 as r4, Figures};
 use crate::score::Thresholds;
 
 use super::data::{Part, Sample};
 use super::loao::EngineLoao;
 
-/// Rounds for stable, readable JSON.
-fn r4(x: f64) -> f64 {
-    (x * 10_000.0).round() / 10_000.0
-}
-
-/// One engine's figures on one set of records.
-#[derive(Debug, Clone, Serialize)]
-pub struct EngineFigures {
-    pub roc_auc: Option<f64>,
-    pub pr_auc: Option<f64>,
-    pub recall_at_1pct_fpr: Option<f64>,
-    pub recall_at_5pct_fpr: Option<f64>,
-    pub brier: f64,
-    pub ece: f64,
-    /// At the engine's `review` threshold.
-    pub review: Confusion,
-    /// At the engine's `fake` threshold.
-    pub fake: Confusion,
-}
-
-impl EngineFigures {
-    pub fn new(scores: &[f32], labels: &[bool], t: Thresholds) -> EngineFigures {
-        let ranked = Ranked::new(scores, labels);
-        EngineFigures {
-            roc_auc: ranked.roc_auc().map(r4),
-            pr_auc: ranked.pr_auc().map(r4),
-            recall_at_1pct_fpr: ranked.recall_at_fpr(0.01).map(r4),
-            recall_at_5pct_fpr: ranked.recall_at_fpr(0.05).map(r4),
-            brier: r4(brier(scores, labels)),
-            ece: r4(expected_calibration_error(scores, labels, 10)),
-            review: Confusion::at(scores, labels, t.review),
-            fake: Confusion::at(scores, labels, t.fake),
-        }
-    }
+/// One engine's figures on one set of records, as `metrics.json` gives them (rounded).
+fn figures(scores: &[f32], labels: &[bool], t: Thresholds) -> Figures {
+    Figures::new(scores, labels, t.review, t.fake).rounded()
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct SubsetFigures {
     pub n: usize,
     pub fakes: usize,
-    pub model: EngineFigures,
-    pub rules: EngineFigures,
-    pub hybrid: EngineFigures,
+    pub model: Figures,
+    pub rules: Figures,
+    pub hybrid: Figures,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub linear: Option<EngineFigures>,
+    pub linear: Option<Figures>,
 }
 
 /// Per-family figures of one split (a family is one class, so no AUC).
@@ -97,13 +66,13 @@ impl Scored<'_> {
         Some(SubsetFigures {
             n: idx.len(),
             fakes: labels.iter().filter(|&&l| l).count(),
-            model: EngineFigures::new(&m, &labels, self.model_t),
-            rules: EngineFigures::new(&r, &labels, self.rules_t),
-            hybrid: EngineFigures::new(&h, &labels, self.hybrid_t),
+            model: figures(&m, &labels, self.model_t),
+            rules: figures(&r, &labels, self.rules_t),
+            hybrid: figures(&h, &labels, self.hybrid_t),
             linear: self
                 .linear
                 .as_ref()
-                .map(|(v, t)| EngineFigures::new(&pick(v), &labels, *t)),
+                .map(|(v, t)| figures(&pick(v), &labels, *t)),
         })
     }
 

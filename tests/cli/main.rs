@@ -1,6 +1,7 @@
 //! The one integration-test binary: it drives the real `linkscreen` executable on fixtures.
 //! Each command's tests live in their own module.
 
+mod architecture;
 mod data;
 mod eval;
 mod evidence;

@@ -1,5 +1,6 @@
-//! A tiny engine for unit tests of the evaluation and the hybrid: it scores a profile by the
-//! number written in its headline (0 when there is none) and gives one reason.
+//! Test support shared by the unit tests of several modules: a tiny engine for the tests of
+//! the evaluation and the hybrid, which scores a profile by the number written in its headline
+//! (0 when there is none) and gives one reason.
 
 use crate::profile::Profile;
 use crate::score::{Assessment, EngineKind, Reason, ScoreError, Scorer, Thresholds};

@@ -1,7 +1,16 @@
-//! Classification metrics as library types: binaries only print them. The positive class is
-//! "fake" (label 1) throughout.
+//! Classification metrics as library types: ROC, precision-recall, calibration and confusion
+//! counts, and [`Figures`], the one set of figures per engine that evaluation (`eval`) and
+//! training (`train`) both report. The positive class is "fake" (label 1) throughout.
+//!
+//! This module is a leaf: it imports nothing from the crate, and no external crate but `serde`
+//! (its types derive `Serialize`). Scores and labels come in as plain slices, thresholds as
+//! plain numbers.
 
 use serde::Serialize;
+
+/// Number of equal-width score bins for the expected calibration error and the reliability
+/// diagram.
+pub const CALIBRATION_BINS: usize = 10;
 
 /// Scores paired with labels (true = fake), sorted by descending score once.
 #[derive(Debug, Clone)]
@@ -215,6 +224,102 @@ pub fn expected_calibration_error(scores: &[f32], labels: &[bool], bins: usize) 
         .sum()
 }
 
+/// One engine's figures on one set of labelled scores: ranking (ROC-AUC, PR-AUC, recall at a
+/// fixed false-positive rate), calibration (Brier score, expected calibration error over
+/// [`CALIBRATION_BINS`] bins) and the confusion counts at the engine's two thresholds.
+///
+/// `eval` reports it unrounded inside its `Summary`; `train` writes it rounded to four places
+/// ([`Figures::rounded`]) in `metrics.json`, in this field order.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Figures {
+    /// `None` when a class is absent.
+    pub roc_auc: Option<f64>,
+    /// `None` when there is no fake.
+    pub pr_auc: Option<f64>,
+    /// `None` when there is no fake; with no genuine profile it is 1 (no threshold has a false
+    /// positive).
+    pub recall_at_1pct_fpr: Option<f64>,
+    pub recall_at_5pct_fpr: Option<f64>,
+    pub brier: f64,
+    pub ece: f64,
+    /// Counts at the engine's `review` threshold (verdict `review` or `fake`).
+    pub review: Confusion,
+    /// Counts at the engine's `fake` threshold (verdict `fake`).
+    pub fake: Confusion,
+}
+
+impl Figures {
+    /// The figures of `scores` against `labels` (true = fake), with confusion counts at the
+    /// thresholds `review` and `fake`.
+    pub fn new(scores: &[f32], labels: &[bool], review: f32, fake: f32) -> Figures {
+        let ranked = Ranked::new(scores, labels);
+        Figures {
+            roc_auc: ranked.roc_auc(),
+            pr_auc: ranked.pr_auc(),
+            recall_at_1pct_fpr: ranked.recall_at_fpr(0.01),
+            recall_at_5pct_fpr: ranked.recall_at_fpr(0.05),
+            brier: brier(scores, labels),
+            ece: expected_calibration_error(scores, labels, CALIBRATION_BINS),
+            review: Confusion::at(scores, labels, review),
+            fake: Confusion::at(scores, labels, fake),
+        }
+    }
+
+    /// The same figures with every rate rounded to four decimal places, for stable, readable
+    /// JSON (the counts are exact already).
+    pub fn rounded(self) -> Figures {
+        let r4 = round4;
+        Figures {
+            roc_auc: self.roc_auc.map(r4),
+            pr_auc: self.pr_auc.map(r4),
+            recall_at_1pct_fpr: self.recall_at_1pct_fpr.map(r4),
+            recall_at_5pct_fpr: self.recall_at_5pct_fpr.map(r4),
+            brier: r4(self.brier),
+            ece: r4(self.ece),
+            ..self
+        }
+    }
+}
+
+/// Rounds to four decimal places, for stable, readable JSON.
+pub fn round4(x: f64) -> f64 {
+    (x * 10_000.0).round() / 10_000.0
+}
+
+/// One bin of a reliability diagram: mean score against observed fraction of fakes.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct ReliabilityBin {
+    pub low: f64,
+    pub high: f64,
+    pub count: usize,
+    pub mean_score: f64,
+    pub fraction_fake: f64,
+}
+
+/// The reliability diagram over [`CALIBRATION_BINS`] equal-width bins (empty bins omitted).
+pub fn reliability(scores: &[f32], labels: &[bool]) -> Vec<ReliabilityBin> {
+    let bins = CALIBRATION_BINS;
+    let mut sum = vec![0.0f64; bins];
+    let mut hits = vec![0usize; bins];
+    let mut count = vec![0usize; bins];
+    for (&s, &l) in scores.iter().zip(labels) {
+        let b = ((s.clamp(0.0, 1.0) as f64 * bins as f64) as usize).min(bins - 1);
+        sum[b] += s as f64;
+        hits[b] += usize::from(l);
+        count[b] += 1;
+    }
+    (0..bins)
+        .filter(|&b| count[b] > 0)
+        .map(|b| ReliabilityBin {
+            low: b as f64 / bins as f64,
+            high: (b + 1) as f64 / bins as f64,
+            count: count[b],
+            mean_score: sum[b] / count[b] as f64,
+            fraction_fake: hits[b] as f64 / count[b] as f64,
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -278,5 +383,33 @@ mod tests {
         assert!((brier(&[0.5, 0.5], &[true, false]) - 0.25).abs() < 1e-12);
         assert!(expected_calibration_error(&[0.0, 1.0], &[false, true], 10) < 1e-12);
         assert!((expected_calibration_error(&[0.9, 0.9], &[false, false], 10) - 0.9).abs() < 1e-6);
+    }
+
+    #[test]
+    fn figures_of_a_hand_checked_sample_and_their_rounding() {
+        // Fakes score 0.9 and 0.6, genuine 0.6 and 0.1: one tie between classes.
+        let f = Figures::new(&[0.9, 0.6, 0.6, 0.1], &[true, true, false, false], 0.5, 0.8);
+        assert_eq!(f.roc_auc, Some(0.875));
+        assert_eq!((f.fake.tp, f.fake.fp, f.fake.tn, f.fake.r#fn), (1, 0, 2, 1));
+        assert_eq!((f.review.tp, f.review.fp), (2, 1));
+        // At 1% FPR no false positive is allowed: only the 0.9 fake is flagged.
+        assert_eq!(f.recall_at_1pct_fpr, Some(0.5));
+        let third = Figures {
+            brier: 1.0 / 3.0,
+            roc_auc: Some(2.0 / 3.0),
+            ..f
+        }
+        .rounded();
+        assert_eq!((third.brier, third.roc_auc), (0.3333, Some(0.6667)));
+        assert_eq!(third.fake, f.fake);
+    }
+
+    #[test]
+    fn reliability_bins_count_every_score() {
+        let bins = reliability(&[0.05, 0.07, 0.95, 1.0], &[false, true, true, true]);
+        assert_eq!(bins.len(), 2);
+        assert_eq!(bins[0].count, 2);
+        assert_eq!(bins[0].fraction_fake, 0.5);
+        assert_eq!(bins[1].count, 2);
     }
 }

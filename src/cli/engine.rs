@@ -1,0 +1,135 @@
+//! The engine set-up shared by `score`, `explain` and `eval`: the `--rules` and `--model`
+//! options (one flattened [`EngineArgs`]), validated once into [`EngineSettings`], which load
+//! the rule set, the model and the linear engine and build any engine as a [`Scorer`].
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::ValueEnum;
+use linkscreen::hybrid::{Hybrid, HybridParams};
+use linkscreen::linear::{LinearError, LinearModel};
+use linkscreen::model::Classifier;
+use linkscreen::rules::RuleSet;
+use linkscreen::score::Scorer;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EngineChoice {
+    /// The default: word n-gram TF-IDF, rule indicators and numeric features in one logistic
+    /// regression, calibrated on other authors' profiles (exact reasons).
+    Linear,
+    /// The neural model (embedding bag and MLP) shipped in the binary (or loaded with --model).
+    Model,
+    /// The transparent rule engine.
+    Rules,
+    /// The neural model and the rules combined.
+    Hybrid,
+}
+
+impl EngineChoice {
+    /// The engine's name as given on the command line.
+    pub fn name(self) -> String {
+        self.to_possible_value()
+            .map_or("model".into(), |v| v.get_name().to_owned())
+    }
+}
+
+/// Where the engines come from: flattened into the arguments of every command that scores.
+#[derive(Debug, Clone, clap::Args)]
+pub struct EngineArgs {
+    /// Rule file to use instead of the shipped one.
+    #[arg(long, value_name = "FILE")]
+    pub rules: Option<PathBuf>,
+    /// Model directory to use instead of the default model embedded in the binary.
+    #[arg(long, value_name = "DIR")]
+    pub model: Option<PathBuf>,
+}
+
+impl EngineArgs {
+    pub fn settings(&self) -> EngineSettings {
+        EngineSettings {
+            rules: self.rules.clone(),
+            model: self.model.clone(),
+        }
+    }
+}
+
+/// The validated engine set-up: the rule file and model directory, `None` for those shipped in
+/// the binary.
+#[derive(Debug, Clone, Default)]
+pub struct EngineSettings {
+    pub rules: Option<PathBuf>,
+    pub model: Option<PathBuf>,
+}
+
+impl EngineSettings {
+    /// The rule set named on the command line, or the shipped one.
+    pub fn rules(&self) -> anyhow::Result<RuleSet> {
+        load_rules(self.rules.as_ref())
+    }
+
+    /// The model engine: the embedded default, or a verified artifact directory.
+    pub fn model(&self) -> anyhow::Result<Classifier> {
+        match &self.model {
+            Some(d) => {
+                Classifier::load(d).with_context(|| format!("loading model {}", d.display()))
+            }
+            None => Classifier::embedded().context("loading the embedded default model"),
+        }
+    }
+
+    /// The linear engine stored in the model artifact.
+    pub fn linear(&self) -> anyhow::Result<LinearModel> {
+        Ok(LinearModel::from_files(&self.model()?.extra)?)
+    }
+
+    /// The linear engine stored beside `model` in its artifact, `None` for an artifact from
+    /// before the linear engine.
+    pub fn linear_if_any(model: &Classifier) -> anyhow::Result<Option<LinearModel>> {
+        match LinearModel::from_files(&model.extra) {
+            Ok(l) => Ok(Some(l)),
+            Err(LinearError::Absent) => Ok(None),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// The hybrid's coefficients stored in the model's artifact (fitted on its validation
+    /// split by `linkscreen train`), beside the model, or the defaults.
+    pub fn stored_hybrid(&self, model: &Classifier) -> anyhow::Result<HybridParams> {
+        Ok(HybridParams::for_model(
+            model.hybrid_params()?,
+            self.model.as_deref(),
+        )?)
+    }
+
+    /// The engine chosen, with the hybrid's stored coefficients.
+    pub fn build(&self, choice: EngineChoice) -> anyhow::Result<Box<dyn Scorer>> {
+        Ok(match choice {
+            EngineChoice::Rules => Box::new(self.rules()?),
+            EngineChoice::Model => Box::new(self.model()?),
+            EngineChoice::Linear => Box::new(self.linear()?),
+            EngineChoice::Hybrid => self.hybrid(|m, _| self.stored_hybrid(m))?.0,
+        })
+    }
+
+    /// The hybrid engine with the coefficients `params` chooses once the model and the rules
+    /// are loaded (given, fitted or stored), and those coefficients.
+    pub fn hybrid(
+        &self,
+        params: impl FnOnce(&Classifier, &RuleSet) -> anyhow::Result<HybridParams>,
+    ) -> anyhow::Result<(Box<dyn Scorer>, HybridParams)> {
+        let (model, rules) = (self.model()?, self.rules()?);
+        let params = params(&model, &rules)?;
+        let engine = Hybrid::new(Box::new(model), rules, params.clone());
+        Ok((Box::new(engine), params))
+    }
+}
+
+/// Loads the rule set at `path`, or the shipped one.
+pub fn load_rules(path: Option<&PathBuf>) -> anyhow::Result<RuleSet> {
+    match path {
+        Some(p) => {
+            RuleSet::from_file(p).with_context(|| format!("loading rules from {}", p.display()))
+        }
+        None => Ok(RuleSet::default_rules()),
+    }
+}
