@@ -94,7 +94,7 @@ pub fn run(args: TrainArgs) -> anyhow::Result<Status> {
             args.out.display()
         )
     })?;
-    let c = &outcome.classifier.calibration;
+    let c = &outcome.classifier.calibration();
     eprintln!(
         "linkscreen: trained in {:.1} s; wrote {} (temperature {:.3}, review >= {:.3}, fake >= {:.3})",
         start.elapsed().as_secs_f64(),

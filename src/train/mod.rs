@@ -190,7 +190,7 @@ fn model_out_of_fold(
         let held_out = |s: &Sample| s.author.as_deref() != Some(name.as_str());
         let fitted = neural::fit_model(cfg, samples, &held_out, device)?;
         // Each copy's own temperature first, so that the copies' scores share one scale.
-        let t = fitted.classifier.calibration.temperature;
+        let t = fitted.classifier.calibration().temperature;
         for (j, &i) in eval_idx.iter().enumerate() {
             if authors.fold[j] == k {
                 z[j] = fitted.logits[i] / t;
@@ -379,7 +379,7 @@ pub fn train(cfg: &TrainConfig, device: &Device) -> Result<Outcome, TrainError> 
     let metrics = serde_json::json!({
         "format_version": FORMAT_VERSION,
         "config": cfg,
-        "calibration": classifier.calibration,
+        "calibration": classifier.calibration(),
         "hybrid": hybrid,
         "linear": linear.as_ref().map(|LinearRun { model: m, .. }| serde_json::json!({
             "calibration": m.spec().calibration,
