@@ -129,22 +129,28 @@ fn read_labelled(path: &Path) -> anyhow::Result<(LabelledSet, usize)> {
     ))
 }
 
-/// The hybrid's coefficients: given, fitted on a validation file, stored in the model (fitted
-/// on its validation split by `linkscreen train`), beside the model, or the defaults.
+/// The hybrid's coefficients, by the precedence of `HybridParams::choose`: given, fitted on a
+/// validation file, stored in the model (fitted on its validation split by `linkscreen
+/// train`), or the defaults.
 fn hybrid_params(
     args: &EvalArgs,
     model: &Classifier,
     rules: &RuleSet,
 ) -> anyhow::Result<HybridParams> {
-    if let Some(p) = &args.hybrid_params {
-        return Ok(HybridParams::load(p)?);
-    }
-    let Some(path) = &args.fit_hybrid else {
-        return Ok(HybridParams::for_model(
-            model.hybrid_params()?,
-            args.model.as_deref(),
-        )?);
+    let explicit = match (&args.hybrid_params, &args.fit_hybrid) {
+        (Some(p), _) => Some(HybridParams::load(p)?),
+        (None, Some(path)) => Some(fit_hybrid(path, model, rules)?),
+        (None, None) => None,
     };
+    Ok(HybridParams::choose(
+        explicit,
+        model.hybrid_params()?,
+        args.model.as_deref(),
+    )?)
+}
+
+/// The hybrid's coefficients fitted on a labelled file.
+fn fit_hybrid(path: &Path, model: &Classifier, rules: &RuleSet) -> anyhow::Result<HybridParams> {
     let (set, rejected) = read_labelled(path)?;
     if rejected > 0 {
         eprintln!("linkscreen: note: {rejected} lines of the fitting file were rejected");
