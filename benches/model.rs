@@ -126,7 +126,7 @@ fake_fpr = 0.01
     g.bench_function("tiny_run_300_profiles_3_epochs", |b| {
         b.iter(|| {
             black_box(
-                linkscreen::train::train(&cfg, &device)
+                linkscreen::train::train(&cfg, &device, &linkscreen::train::Silent)
                     .expect("training works")
                     .epochs
                     .len(),

@@ -7,7 +7,6 @@ use std::collections::BTreeMap;
 
 use candle_core::Device;
 use candle_nn::{AdamW, Optimizer, ParamsAdamW, VarMap};
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rand::seq::SliceRandom;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
@@ -22,7 +21,7 @@ use crate::rules::RuleSet;
 use super::config::{self, TrainConfig};
 use super::data::{Part, Sample};
 use super::net::{bce, seeded, weights, Batch, Example, Head, Net, Noise};
-use super::{log, round6, EpochLog, TrainError};
+use super::{round6, EpochLog, Progress, TrainError};
 
 /// Thresholds at two false-positive rates (the model's calibration's, which the
 /// leave-one-author-out figures share).
@@ -59,6 +58,7 @@ pub fn fit_model(
     samples: &[Sample],
     include: &dyn Fn(&Sample) -> bool,
     device: &Device,
+    progress: &dyn Progress,
 ) -> Result<FittedModel, TrainError> {
     let mut rng = ChaCha8Rng::seed_from_u64(cfg.seed);
     let is_train = |s: &Sample| s.part == Part::Train && include(s);
@@ -71,7 +71,7 @@ pub fn fit_model(
         .collect();
     let tokenizer = train_tokenizer(texts.iter().map(String::as_str), cfg.model.vocab_size)?;
     let vocab = tokenizer.get_vocab_size(true);
-    log(&format!("tokenizer: {vocab} entries"));
+    progress.note(&format!("tokenizer: {vocab} entries"));
     let m = &cfg.model;
     let encoder = TextEncoder::new(
         tokenizer,
@@ -134,7 +134,7 @@ pub fn fit_model(
             examples(Part::Train, Head::Text),
             examples(Part::Val, Head::Text),
         );
-        log(&format!(
+        progress.note(&format!(
             "pre-training the text encoder on {} records with text",
             tr.len()
         ));
@@ -144,7 +144,9 @@ pub fn fit_model(
             head: Head::Text,
         };
         let sel = selected(Head::Text, &cfg.pretrain.select_on);
-        epochs.extend(run_stage(&mut net, stage, &tr, &va, &sel, &mut rng)?);
+        epochs.extend(run_stage(
+            &mut net, stage, &tr, &va, &sel, &mut rng, progress,
+        )?);
     }
     let (tr, va) = (
         examples(Part::Train, Head::Full),
@@ -156,7 +158,9 @@ pub fn fit_model(
         head: Head::Full,
     };
     let sel = selected(Head::Full, &cfg.finetune.select_on);
-    epochs.extend(run_stage(&mut net, stage, &tr, &va, &sel, &mut rng)?);
+    epochs.extend(run_stage(
+        &mut net, stage, &tr, &va, &sel, &mut rng, progress,
+    )?);
     let model_cfg = ModelConfig {
         format_version: FORMAT_VERSION,
         dim: m.dim,
@@ -182,7 +186,7 @@ pub fn fit_model(
     }
     .check()?;
     let calibration = Calibration::fit(&params, &val_logits, &val_labels);
-    log(&format!(
+    progress.note(&format!(
         "calibration: temperature {:.3}, review >= {:.3}, fake >= {:.3}",
         calibration.temperature, calibration.review, calibration.fake
     ));
@@ -199,15 +203,6 @@ pub fn fit_model(
         epochs,
         logits,
     })
-}
-
-fn progress(len: usize, stage: &str) -> ProgressBar {
-    let pb = ProgressBar::with_draw_target(Some(len as u64), ProgressDrawTarget::stderr());
-    if let Ok(style) = ProgressStyle::with_template("{prefix} [{bar:30}] {pos}/{len} batches") {
-        pb.set_style(style.progress_chars("=> "));
-    }
-    pb.set_prefix(stage.to_owned());
-    pb
 }
 
 /// Scores examples with the selected head, as in evaluation (no noise, no dropout).
@@ -240,6 +235,7 @@ fn run_stage(
     val: &[Example],
     select: &[bool],
     rng: &mut ChaCha8Rng,
+    progress: &dyn Progress,
 ) -> Result<Vec<EpochLog>, TrainError> {
     net.set_head(stage.head);
     let mut opt = AdamW::new(
@@ -268,7 +264,7 @@ fn run_stage(
     for epoch in 1..=stage.cfg.epochs {
         order.shuffle(rng);
         let batches = order.len().div_ceil(stage.cfg.batch);
-        let pb = progress(batches, stage.name);
+        progress.epoch(stage.name, batches);
         let (mut total, mut count) = (0.0f64, 0usize);
         for chunk in order.chunks(stage.cfg.batch) {
             let refs: Vec<&Example> = chunk.iter().map(|&i| &train[i]).collect();
@@ -280,9 +276,9 @@ fn run_stage(
             seen += chunk.len();
             total += loss.to_scalar::<f32>()? as f64 * chunk.len() as f64;
             count += chunk.len();
-            pb.inc(1);
+            progress.step();
         }
-        pb.finish_and_clear();
+        progress.epoch_done();
         let scores = predict(net, val)?;
         let (auc, pr) = auc_pr(&scores, &labels);
         let (sel_scores, sel_labels): (Vec<f32>, Vec<bool>) = scores
@@ -302,7 +298,7 @@ fn run_stage(
             selection_roc_auc: sel,
         };
         let f = |x: Option<f64>| x.map_or("-".into(), |v| format!("{v:.4}"));
-        log(&format!(
+        progress.note(&format!(
             "{} epoch {epoch}: loss {:.4}, val ROC-AUC {}, PR-AUC {}, selection ROC-AUC {}",
             stage.name,
             entry.loss,
@@ -323,7 +319,7 @@ fn run_stage(
         } else {
             stale += 1;
             if stale >= stage.cfg.patience {
-                log(&format!(
+                progress.note(&format!(
                     "early stop after epoch {epoch} (best val ROC-AUC {best_auc:.4})"
                 ));
                 break;
@@ -331,7 +327,7 @@ fn run_stage(
         }
     }
     let secs = started.elapsed().as_secs_f64().max(1e-9);
-    log(&format!(
+    progress.note(&format!(
         "{}: {steps} optimizer steps in {secs:.1} s ({:.1} steps/s, {:.0} examples/s, validation included)",
         stage.name,
         steps as f64 / secs,
