@@ -25,7 +25,7 @@ fn encode(c: &mut Criterion) {
     g.bench_function("encode", |b| {
         b.iter(|| {
             for p in &profiles {
-                black_box(m.encoder.encode(p));
+                black_box(m.encoder().encode(p));
             }
         })
     });
@@ -44,7 +44,7 @@ fn tokenize(c: &mut Criterion) {
     g.bench_function("sections_of_1000_profiles", |b| {
         b.iter(|| {
             for t in &texts {
-                black_box(m.encoder.with_bigrams(m.encoder.token_ids(t).0));
+                black_box(m.encoder().with_bigrams(m.encoder().token_ids(t).0));
             }
         })
     });
@@ -126,7 +126,7 @@ fake_fpr = 0.01
     g.bench_function("tiny_run_300_profiles_3_epochs", |b| {
         b.iter(|| {
             black_box(
-                linkscreen::train::train(&cfg, &device)
+                linkscreen::train::train(&cfg, &device, &linkscreen::train::Silent)
                     .expect("training works")
                     .epochs
                     .len(),

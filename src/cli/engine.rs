@@ -92,10 +92,16 @@ impl EngineSettings {
         }
     }
 
-    /// The hybrid's coefficients stored in the model's artifact (fitted on its validation
-    /// split by `linkscreen train`), beside the model, or the defaults.
-    pub fn stored_hybrid(&self, model: &Classifier) -> anyhow::Result<HybridParams> {
-        Ok(HybridParams::for_model(
+    /// The hybrid's coefficients by the precedence of `HybridParams::choose`: `explicit` (given
+    /// or fitted by the caller), else those stored in the model's artifact (fitted on its
+    /// validation split by `linkscreen train`), else the defaults.
+    pub fn hybrid_params(
+        &self,
+        explicit: Option<HybridParams>,
+        model: &Classifier,
+    ) -> anyhow::Result<HybridParams> {
+        Ok(HybridParams::choose(
+            explicit,
             model.hybrid_params()?,
             self.model.as_deref(),
         )?)
@@ -107,7 +113,7 @@ impl EngineSettings {
             EngineChoice::Rules => Box::new(self.rules()?),
             EngineChoice::Model => Box::new(self.model()?),
             EngineChoice::Linear => Box::new(self.linear()?),
-            EngineChoice::Hybrid => self.hybrid(|m, _| self.stored_hybrid(m))?.0,
+            EngineChoice::Hybrid => self.hybrid(|m, _| self.hybrid_params(None, m))?.0,
         })
     }
 

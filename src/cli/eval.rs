@@ -133,20 +133,25 @@ fn read_labelled(path: &Path) -> anyhow::Result<(LabelledSet, usize)> {
     ))
 }
 
-/// The hybrid's coefficients: given, fitted on a validation file, stored in the model (fitted
-/// on its validation split by `linkscreen train`), beside the model, or the defaults.
+/// The hybrid's coefficients, by the precedence of `HybridParams::choose`: given, fitted on a
+/// validation file, stored in the model (fitted on its validation split by `linkscreen
+/// train`), or the defaults.
 fn hybrid_params(
     args: &EvalArgs,
     settings: &EngineSettings,
     model: &Classifier,
     rules: &RuleSet,
 ) -> anyhow::Result<HybridParams> {
-    if let Some(p) = &args.hybrid_params {
-        return Ok(HybridParams::load(p)?);
-    }
-    let Some(path) = &args.fit_hybrid else {
-        return settings.stored_hybrid(model);
+    let explicit = match (&args.hybrid_params, &args.fit_hybrid) {
+        (Some(p), _) => Some(HybridParams::load(p)?),
+        (None, Some(path)) => Some(fit_hybrid(path, model, rules)?),
+        (None, None) => None,
     };
+    settings.hybrid_params(explicit, model)
+}
+
+/// The hybrid's coefficients fitted on a labelled file.
+fn fit_hybrid(path: &Path, model: &Classifier, rules: &RuleSet) -> anyhow::Result<HybridParams> {
     let (set, rejected) = read_labelled(path)?;
     if rejected > 0 {
         eprintln!("linkscreen: note: {rejected} lines of the fitting file were rejected");

@@ -2,8 +2,12 @@
 
 use std::path::{Path, PathBuf};
 
+use std::cell::RefCell;
+
 use anyhow::Context;
 use clap::Parser;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use linkscreen::train::Progress;
 
 use super::Status;
 
@@ -26,6 +30,40 @@ pub struct TrainArgs {
     /// (`model` trains the neural model once more per author file).
     #[arg(long, value_delimiter = ',', value_name = "ENGINES")]
     pub loao_engines: Option<Vec<String>>,
+}
+
+/// Draws a training run's progress on standard error: each note as a `linkscreen: train:`
+/// line, each epoch's optimizer steps as a bar that is cleared when the epoch ends.
+#[derive(Default)]
+struct Drawn {
+    bar: RefCell<Option<ProgressBar>>,
+}
+
+impl Progress for Drawn {
+    fn note(&self, line: &str) {
+        super::output::stderr_line(format_args!("linkscreen: train: {line}"));
+    }
+
+    fn epoch(&self, stage: &str, steps: usize) {
+        let bar = ProgressBar::with_draw_target(Some(steps as u64), ProgressDrawTarget::stderr());
+        if let Ok(style) = ProgressStyle::with_template("{prefix} [{bar:30}] {pos}/{len} batches") {
+            bar.set_style(style.progress_chars("=> "));
+        }
+        bar.set_prefix(stage.to_owned());
+        *self.bar.borrow_mut() = Some(bar);
+    }
+
+    fn step(&self) {
+        if let Some(bar) = self.bar.borrow().as_ref() {
+            bar.inc(1);
+        }
+    }
+
+    fn epoch_done(&self) {
+        if let Some(bar) = self.bar.borrow_mut().take() {
+            bar.finish_and_clear();
+        }
+    }
 }
 
 /// The sibling directory a run writes its artifact into before it becomes `out`.
@@ -78,7 +116,7 @@ pub fn run(args: TrainArgs) -> anyhow::Result<Status> {
         partial.display()
     ));
     let start = std::time::Instant::now();
-    let outcome = linkscreen::train::train(&cfg, &device)?;
+    let outcome = linkscreen::train::train(&cfg, &device, &Drawn::default())?;
     if let Some(parent) = partial.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent)
             .with_context(|| format!("creating {}", parent.display()))?;
@@ -94,7 +132,7 @@ pub fn run(args: TrainArgs) -> anyhow::Result<Status> {
             args.out.display()
         )
     })?;
-    let c = &outcome.classifier.calibration;
+    let c = &outcome.classifier.calibration();
     eprintln!(
         "linkscreen: trained in {:.1} s; wrote {} (temperature {:.3}, review >= {:.3}, fake >= {:.3})",
         start.elapsed().as_secs_f64(),

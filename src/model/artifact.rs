@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::config::{Calibration, FeatureStats, ModelConfig};
-use super::net::Weights;
+use super::net::{Dims, Weights};
 use super::text::TextEncoder;
 use super::{Classifier, ModelError};
 use crate::hybrid::{HybridParams, HYBRID_FILE};
@@ -262,18 +262,14 @@ impl Classifier {
         let tensors =
             candle_core::safetensors::load_buffer(&files["model.safetensors"], &Device::Cpu)
                 .map_err(|e| file_err("model.safetensors", e.to_string()))?;
-        let b2 = tensor_vec(&tensors, "b2")?;
-        let weights = Weights {
+        let dims = Dims {
+            rows: config.vocab + config.buckets,
             dim: config.dim,
             hidden: config.hidden,
             sections: config.sections.len(),
             features: stats.names.len(),
-            emb: tensor_vec(&tensors, "emb")?,
-            w1: tensor_vec(&tensors, "w1")?,
-            b1: tensor_vec(&tensors, "b1")?,
-            w2: tensor_vec(&tensors, "w2")?,
-            b2: b2.first().copied().unwrap_or(0.0),
         };
+        let weights = Weights::from_named(dims, |name| tensor_vec(&tensors, name))?;
         let encoder = TextEncoder::new(
             tokenizer,
             config.vocab as u32,
@@ -349,15 +345,12 @@ impl Classifier {
 
     /// The weights in the safetensors format.
     fn weights_bytes(&self) -> Result<Vec<u8>, ModelError> {
-        let w = &self.weights;
-        let b2 = [w.b2];
-        Ok(safetensors_bytes(&[
-            ("b1", &w.b1, &[w.hidden]),
-            ("b2", &b2, &[1]),
-            ("emb", &w.emb, &[w.rows(), w.dim]),
-            ("w1", &w.w1, &[w.hidden, w.inputs()]),
-            ("w2", &w.w2, &[w.hidden]),
-        ]))
+        let named = self.weights.named();
+        let tensors: Vec<(&str, &[f32], &[usize])> = named
+            .iter()
+            .map(|(name, data, shape)| (*name, *data, shape.as_slice()))
+            .collect();
+        Ok(safetensors_bytes(&tensors))
     }
 
     /// Writes the artifact (with a fresh manifest) into `dir`, creating it.

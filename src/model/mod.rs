@@ -3,6 +3,7 @@
 //! copy embedded in the binary) and used through [`crate::score::Scorer`].
 
 mod artifact;
+mod calibration;
 pub mod config;
 mod embedded;
 mod fast_wordpiece;
@@ -17,8 +18,9 @@ use crate::profile::Profile;
 use crate::score::{Assessment, EngineKind, Reason, ScoreError, Scorer, Thresholds};
 
 pub use artifact::{safetensors_bytes, sha256_hex, ArtifactFiles, ARTIFACT_FILES, OPTIONAL_FILES};
+pub use calibration::{thresholds, CalibrationParams, ValidCalibrationParams};
 pub use config::{Calibration, FeatureStats, ModelConfig, FORMAT_VERSION};
-pub use net::Weights;
+pub use net::{Dims, Weights};
 pub use text::{Encoded, TextEncoder, SECTIONS};
 pub use tokenizer::train_tokenizer;
 
@@ -38,6 +40,8 @@ pub enum ModelError {
     },
     #[error("tokenizer: {0}")]
     Tokenizer(String),
+    #[error("{0}")]
+    Params(String),
 }
 
 /// How many reasons a score carries.
@@ -57,18 +61,20 @@ pub struct Details {
     pub truncated: u32,
 }
 
-/// The model engine.
+/// The model engine: fitted parts that were checked to fit together when it was built
+/// ([`Classifier::new`]), and what `new` computed from them. Its parts are read through
+/// accessors and never change afterwards, so nothing derived can drift from them.
 pub struct Classifier {
-    pub config: ModelConfig,
-    pub encoder: TextEncoder,
-    pub weights: Weights,
-    pub stats: FeatureStats,
-    pub calibration: Calibration,
+    config: ModelConfig,
+    encoder: TextEncoder,
+    weights: Weights,
+    stats: FeatureStats,
+    calibration: Calibration,
     /// Files carried along unchanged (`metrics.json`, `MODEL_CARD.md`).
     pub extra: BTreeMap<String, Vec<u8>>,
-    /// Feature groups: reason code and the feature indices in it.
+    /// Feature groups: reason code and the feature indices in it (computed in `new`).
     groups: Vec<(String, Vec<usize>)>,
-    /// The first layer transposed, for cheap occlusion.
+    /// The first layer transposed, for cheap occlusion (computed in `new`).
     w1t: Vec<f32>,
     truncated: AtomicU64,
 }
@@ -103,10 +109,6 @@ fn excerpt(text: &str, max: usize) -> String {
         Some((i, _)) => format!("{}...", &text[..i]),
         None => text.to_owned(),
     }
-}
-
-fn sigmoid(x: f32) -> f32 {
-    1.0 / (1.0 + (-x).exp())
 }
 
 impl Classifier {
@@ -179,6 +181,31 @@ impl Classifier {
         })
     }
 
+    /// The architecture and input settings (`config.json`).
+    pub fn config(&self) -> &ModelConfig {
+        &self.config
+    }
+
+    /// The text encoder (tokenizer, hashed bigrams, features).
+    pub fn encoder(&self) -> &TextEncoder {
+        &self.encoder
+    }
+
+    /// The network's weights.
+    pub fn weights(&self) -> &Weights {
+        &self.weights
+    }
+
+    /// The features' standardisation statistics (`features.json`).
+    pub fn stats(&self) -> &FeatureStats {
+        &self.stats
+    }
+
+    /// The fitted calibration (`calibration.json`).
+    pub fn calibration(&self) -> &Calibration {
+        &self.calibration
+    }
+
     /// The default model embedded in the binary (verified like a directory).
     pub fn embedded() -> Result<Classifier, ModelError> {
         Classifier::from_files(&embedded::files())
@@ -191,15 +218,12 @@ impl Classifier {
 
     /// The calibrated probability for a logit.
     pub fn calibrate(&self, logit: f32) -> f32 {
-        sigmoid(logit / self.calibration.temperature)
+        self.calibration.probability(logit)
     }
 
     /// The uncalibrated logit of an encoded profile.
     pub fn logit(&self, e: &Encoded) -> f32 {
-        let feats = self.stats.apply(&e.features);
-        self.weights
-            .forward(self.weights.input(&e.ids, &feats))
-            .logit
+        self.weights.logit(e, &self.stats)
     }
 
     fn evidence(&self, p: &Profile, e: &Encoded, code: &str) -> Option<String> {

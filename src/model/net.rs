@@ -6,6 +6,41 @@
 //! input is `[pooled sections (S x D), section present flags (S), standardised features (F)]`,
 //! then `Linear(In, H) -> ReLU -> Linear(H, 1)` gives the logit.
 
+/// The name of each tensor in `model.safetensors`, which training's variables carry too
+/// (`crate::train`): the one place the names are spelled.
+pub const EMB: &str = "emb";
+/// See [`EMB`].
+pub const W1: &str = "w1";
+/// See [`EMB`].
+pub const B1: &str = "b1";
+/// See [`EMB`].
+pub const W2: &str = "w2";
+/// See [`EMB`].
+pub const B2: &str = "b2";
+
+/// The network's sizes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Dims {
+    /// Rows of the embedding table (token ids, then hashed-bigram ids).
+    pub rows: usize,
+    pub dim: usize,
+    pub hidden: usize,
+    pub sections: usize,
+    pub features: usize,
+}
+
+impl Dims {
+    /// Width of the input: pooled sections, presence flags, features.
+    pub fn inputs(&self) -> usize {
+        self.text_inputs() + self.features
+    }
+
+    /// Width of the text part of the input: pooled sections and presence flags.
+    pub fn text_inputs(&self) -> usize {
+        self.sections * self.dim + self.sections
+    }
+}
+
 /// Weights of the network, row-major.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Weights {
@@ -38,6 +73,38 @@ impl Weights {
 
     pub fn rows(&self) -> usize {
         self.emb.len() / self.dim.max(1)
+    }
+
+    /// Reads the weights from named tensors, flattened (a safetensors file's, or training's
+    /// variables); `get` is asked for each of [`EMB`], [`W1`], [`B1`], [`W2`], [`B2`]. Shapes are
+    /// checked where the weights are used ([`super::Classifier::new`]).
+    pub fn from_named<E>(
+        dims: Dims,
+        mut get: impl FnMut(&'static str) -> Result<Vec<f32>, E>,
+    ) -> Result<Weights, E> {
+        Ok(Weights {
+            dim: dims.dim,
+            hidden: dims.hidden,
+            sections: dims.sections,
+            features: dims.features,
+            emb: get(EMB)?,
+            w1: get(W1)?,
+            b1: get(B1)?,
+            w2: get(W2)?,
+            b2: get(B2)?.first().copied().unwrap_or(0.0),
+        })
+    }
+
+    /// Every tensor with its name and its shape in `model.safetensors`, sorted by name (the
+    /// order of the file).
+    pub fn named(&self) -> [(&'static str, &[f32], Vec<usize>); 5] {
+        [
+            (B1, &self.b1, vec![self.hidden]),
+            (B2, std::slice::from_ref(&self.b2), vec![1]),
+            (EMB, &self.emb, vec![self.rows(), self.dim]),
+            (W1, &self.w1, vec![self.hidden, self.inputs()]),
+            (W2, &self.w2, vec![self.hidden]),
+        ]
     }
 
     /// The input vector: pooled sections, presence flags, standardised features.
@@ -75,6 +142,13 @@ impl Weights {
                 .zip(&self.w2)
                 .map(|(p, w)| p.max(0.0) * w)
                 .sum::<f32>()
+    }
+
+    /// The logit of an encoded profile, its features standardised with `stats` (the scoring
+    /// path's, which training's calibration also goes through).
+    pub fn logit(&self, e: &super::Encoded, stats: &super::FeatureStats) -> f32 {
+        self.forward(self.input(&e.ids, &stats.apply(&e.features)))
+            .logit
     }
 
     pub fn forward(&self, input: Vec<f32>) -> Forward {

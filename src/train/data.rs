@@ -8,7 +8,7 @@ use crate::meta::Meta;
 use crate::profile::{self, Entry, Label, Profile};
 
 use super::config::{DataConfig, FileSource};
-use super::TrainError;
+use super::{Progress, TrainError};
 
 /// Which split a record belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -52,10 +52,6 @@ pub struct Sample {
     pub augmented: bool,
 }
 
-fn note(msg: &str) {
-    eprintln!("linkscreen: train: {msg}");
-}
-
 fn from_pairs(records: Vec<(Profile, Meta)>, source: &str, out: &mut Vec<Sample>) {
     for (profile, meta) in records {
         let Some(label) = profile.label else { continue };
@@ -84,7 +80,11 @@ fn meta_str(m: &serde_json::Map<String, serde_json::Value>, key: &str) -> Option
     }
 }
 
-fn load_file(f: &FileSource, out: &mut Vec<Sample>) -> Result<(), TrainError> {
+fn load_file(
+    f: &FileSource,
+    out: &mut Vec<Sample>,
+    progress: &dyn Progress,
+) -> Result<(), TrainError> {
     let path = Path::new(&f.path);
     let io = |e: String| TrainError::Io {
         path: path.display().to_string(),
@@ -138,13 +138,13 @@ fn load_file(f: &FileSource, out: &mut Vec<Sample>) -> Result<(), TrainError> {
         });
     }
     if unlabelled > 0 {
-        note(&format!(
+        progress.note(&format!(
             "{}: skipped {unlabelled} unlabelled profiles",
             path.display()
         ));
     }
     if without_meta > 0 {
-        note(&format!(
+        progress.note(&format!(
             "{}: {without_meta} profiles have no meta line (each is its own group)",
             path.display()
         ));
@@ -153,7 +153,11 @@ fn load_file(f: &FileSource, out: &mut Vec<Sample>) -> Result<(), TrainError> {
 }
 
 /// Loads every configured source (without splitting).
-pub fn load(cfg: &DataConfig, seed: u64) -> Result<Vec<Sample>, TrainError> {
+pub fn load(
+    cfg: &DataConfig,
+    seed: u64,
+    progress: &dyn Progress,
+) -> Result<Vec<Sample>, TrainError> {
     let mut out = Vec::new();
     if cfg.synthetic > 0 {
         from_pairs(super::sources::synthetic(cfg, seed), "synthetic", &mut out);
@@ -162,18 +166,18 @@ pub fn load(cfg: &DataConfig, seed: u64) -> Result<Vec<Sample>, TrainError> {
         let dir = Path::new(dir);
         if dir.is_dir() {
             for name in &cfg.public {
-                let records = super::sources::public(name, dir)?;
+                let records = super::sources::public(name, dir, progress)?;
                 from_pairs(records, name, &mut out);
             }
         } else if !cfg.public.is_empty() {
-            note(&format!(
+            progress.note(&format!(
                 "public data folder {} not found: training on the other sources only",
                 dir.display()
             ));
         }
     }
     for f in &cfg.files {
-        load_file(f, &mut out)?;
+        load_file(f, &mut out, progress)?;
     }
     if out.is_empty() {
         return Err(TrainError::Data("no labelled training data".into()));

@@ -9,6 +9,7 @@ mod linear;
 pub mod loao;
 mod net;
 mod neural;
+mod progress;
 mod report;
 mod sources;
 
@@ -25,6 +26,7 @@ use crate::score::{Scorer, Thresholds};
 
 pub use config::TrainConfig;
 use data::{Part, Sample};
+pub use progress::{Progress, Silent};
 
 #[derive(Debug, thiserror::Error)]
 pub enum TrainError {
@@ -58,10 +60,6 @@ pub struct EpochLog {
 pub struct Outcome {
     pub classifier: Classifier,
     pub epochs: Vec<EpochLog>,
-}
-
-pub(crate) fn log(msg: &str) {
-    eprintln!("linkscreen: train: {msg}");
 }
 
 pub(crate) fn round6(x: f64) -> f64 {
@@ -118,6 +116,7 @@ fn train_linear(
     samples: &[Sample],
     authors: &loao::Authors,
     eval_idx: &[usize],
+    progress: &dyn Progress,
 ) -> Result<LinearRun, TrainError> {
     let started = std::time::Instant::now();
     let docs = linear::docs(params, samples);
@@ -155,7 +154,7 @@ fn train_linear(
             loao::calibrate(&z, &y, &l)
         }
     };
-    log(&format!(
+    progress.note(&format!(
         "linear: {} author folds and the final fit in {:.1} s; Platt a {:.3}, b {:.3}; review >= {:.3}, fake >= {:.3}",
         if oof.is_some() { authors.names.len() } else { 0 },
         started.elapsed().as_secs_f64(),
@@ -183,14 +182,15 @@ fn model_out_of_fold(
     authors: &loao::Authors,
     eval_idx: &[usize],
     device: &Device,
+    progress: &dyn Progress,
 ) -> Result<Vec<f32>, TrainError> {
     let mut z = vec![0.0f32; eval_idx.len()];
     for (k, name) in authors.names.iter().enumerate() {
-        log(&format!("leave-one-author-out: the model without {name}"));
+        progress.note(&format!("leave-one-author-out: the model without {name}"));
         let held_out = |s: &Sample| s.author.as_deref() != Some(name.as_str());
-        let fitted = neural::fit_model(cfg, samples, &held_out, device)?;
+        let fitted = neural::fit_model(cfg, samples, &held_out, device, progress)?;
         // Each copy's own temperature first, so that the copies' scores share one scale.
-        let t = fitted.classifier.calibration.temperature;
+        let t = fitted.classifier.calibration().temperature;
         for (j, &i) in eval_idx.iter().enumerate() {
             if authors.fold[j] == k {
                 z[j] = fitted.logits[i] / t;
@@ -206,21 +206,25 @@ fn logit(p: f32) -> f32 {
     (p / (1.0 - p)).ln()
 }
 
-/// Trains a model from a configuration. Timing is logged, never written into the artifact, so
-/// the same config and seed give identical files.
-pub fn train(cfg: &TrainConfig, device: &Device) -> Result<Outcome, TrainError> {
-    let mut samples = data::load(&cfg.data, cfg.seed)?;
+/// Trains a model from a configuration, reporting to `progress`. Timing is reported, never
+/// written into the artifact, so the same config and seed give identical files.
+pub fn train(
+    cfg: &TrainConfig,
+    device: &Device,
+    progress: &dyn Progress,
+) -> Result<Outcome, TrainError> {
+    let mut samples = data::load(&cfg.data, cfg.seed, progress)?;
     data::split(&mut samples, cfg.data.split, cfg.seed);
     let copies = augment::copies(&samples, &cfg.augment, cfg.seed);
     if !copies.is_empty() {
-        log(&format!(
+        progress.note(&format!(
             "augmentation: {} training copies of fakes",
             copies.len()
         ));
     }
     samples.extend(copies);
     let count = |p: Part| samples.iter().filter(|s| s.part == p).count();
-    log(&format!(
+    progress.note(&format!(
         "{} labelled records: train {}, val {}, test {}",
         samples.len(),
         count(Part::Train),
@@ -232,7 +236,7 @@ pub fn train(cfg: &TrainConfig, device: &Device) -> Result<Outcome, TrainError> 
         by_source.entry(&s.source).or_default()[s.part as usize] += 1;
     }
     for (source, [tr, va, te]) in &by_source {
-        log(&format!("  {source}: train {tr}, val {va}, test {te}"));
+        progress.note(&format!("  {source}: train {tr}, val {va}, test {te}"));
     }
     if count(Part::Train) == 0 || count(Part::Val) == 0 {
         return Err(TrainError::Data(
@@ -276,17 +280,19 @@ pub fn train(cfg: &TrainConfig, device: &Device) -> Result<Outcome, TrainError> 
         invitation: eval_idx.iter().map(|&i| samples[i].invitation).collect(),
     };
     let linear = match &cfg.linear {
-        Some(p) => Some(train_linear(cfg, p, &samples, &authors, &eval_idx)?),
+        Some(p) => Some(train_linear(
+            cfg, p, &samples, &authors, &eval_idx, progress,
+        )?),
         None => None,
     };
     let model_oof = if cfg.loao.engines.iter().any(|e| e == "model") && !names.is_empty() {
         Some(model_out_of_fold(
-            cfg, &samples, &authors, &eval_idx, device,
+            cfg, &samples, &authors, &eval_idx, device, progress,
         )?)
     } else {
         None
     };
-    let fitted = neural::fit_model(cfg, &samples, &|_| true, device)?;
+    let fitted = neural::fit_model(cfg, &samples, &|_| true, device, progress)?;
     let (mut classifier, epochs, logits) = (fitted.classifier, fitted.epochs, fitted.logits);
     // The hybrid engine (model and shipped rules stacked), fitted on the validation records
     // early stopping selects on, the domain the thresholds are meant for: fitted on every
@@ -307,7 +313,7 @@ pub fn train(cfg: &TrainConfig, device: &Device) -> Result<Outcome, TrainError> 
         select_on,
         &cfg.calibration,
     )?;
-    log(&format!(
+    progress.note(&format!(
         "hybrid on validation ({}): a {:.3}, b {:.3}, c {:.3}{}",
         select_on.unwrap_or("all"),
         hybrid.a,
@@ -355,7 +361,7 @@ pub fn train(cfg: &TrainConfig, device: &Device) -> Result<Outcome, TrainError> 
             }
         }
         for (engine, f) in &loao_figures {
-            log(&format!(
+            progress.note(&format!(
                 "leave-one-author-out {engine}: pooled ROC-AUC {}, mean {}, genuine flagged {:.3}, fakes caught {:.3}",
                 f.pooled.roc_auc.map_or("-".into(), |v| format!("{v:.4}")),
                 f.mean_roc_auc.map_or("-".into(), |v| format!("{v:.4}")),
@@ -388,7 +394,7 @@ pub fn train(cfg: &TrainConfig, device: &Device) -> Result<Outcome, TrainError> 
     let metrics = serde_json::json!({
         "format_version": FORMAT_VERSION,
         "config": cfg,
-        "calibration": classifier.calibration,
+        "calibration": classifier.calibration(),
         "hybrid": hybrid,
         "linear": linear.as_ref().map(|LinearRun { model: m, .. }| serde_json::json!({
             "calibration": m.spec().calibration,
@@ -417,8 +423,13 @@ pub fn train(cfg: &TrainConfig, device: &Device) -> Result<Outcome, TrainError> 
 }
 
 /// Trains and writes the artifact into `out`.
-pub fn train_to(cfg: &TrainConfig, device: &Device, out: &Path) -> Result<Outcome, TrainError> {
-    let outcome = train(cfg, device)?;
+pub fn train_to(
+    cfg: &TrainConfig,
+    device: &Device,
+    out: &Path,
+    progress: &dyn Progress,
+) -> Result<Outcome, TrainError> {
+    let outcome = train(cfg, device, progress)?;
     outcome.classifier.save(out)?;
     Ok(outcome)
 }

@@ -1,12 +1,24 @@
-//! The network as candle variables for training (the same maths as `crate::model::net`, which
-//! scores with the trained weights). Dropout masks and initial weights come from a seeded
-//! ChaCha generator, so a run is reproducible.
+//! The network as candle variables for training: the same maths as `crate::model::net`, which
+//! scores with the trained weights (a test checks that both give the same logits).
+//!
+//! Built the candle way: [`Net::new`] asks a `VarBuilder` for each variable by its name (the
+//! names of `model.safetensors`, `crate::model::net::EMB` and the others; the pre-training
+//! head's under `text.`), and [`seeded`] gives the builder whose missing variables are drawn
+//! from the run's seeded ChaCha generator in the order they are asked for, so a run is
+//! reproducible. The variables live in a `VarMap`, from which [`weights`] reads the trained
+//! weights by the same names. Dropout masks are drawn from the same generator when a training
+//! batch is built ([`Batch::train`]).
 
-use candle_core::{DType, Device, Tensor, Var};
+use std::sync::Mutex;
+
+use candle_core::{DType, Device, Shape, Tensor, Var};
+use candle_nn::var_builder::SimpleBackend;
+use candle_nn::{Init, VarBuilder, VarMap};
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
-use crate::model::Weights;
+use crate::model::net::{B1, B2, EMB, W1, W2};
+use crate::model::{Dims, Weights};
 
 /// One encoded training example: ids per section, standardised features, label and weight.
 #[derive(Debug, Clone)]
@@ -17,19 +29,27 @@ pub struct Example {
     pub weight: f32,
 }
 
+/// Which head the network's logits come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Head {
+    /// A linear layer on the text part of the input only (pre-training the text encoder).
+    Text,
+    /// The whole model: every input through `Linear -> ReLU -> Linear` (the scored network).
+    Full,
+}
+
 pub struct Net {
-    pub dim: usize,
-    pub hidden: usize,
-    pub sections: usize,
-    pub features: usize,
-    pub emb: Var,
-    pub w1: Var,
-    pub b1: Var,
-    pub w2: Var,
-    pub b2: Var,
+    dims: Dims,
+    /// The head [`Net::forward_t`] uses and [`Net::vars`] trains.
+    head: Head,
+    emb: Tensor,
+    w1: Tensor,
+    b1: Tensor,
+    w2: Tensor,
+    b2: Tensor,
     /// The text-only head of the pre-training stage.
-    pub wt: Var,
-    pub bt: Var,
+    text_w: Tensor,
+    text_b: Tensor,
     device: Device,
 }
 
@@ -50,12 +70,14 @@ pub struct Batch {
     mask: Tensor,
     presence: Tensor,
     feats: Tensor,
+    /// The hidden layer's dropout mask, already scaled (training batches only).
     hidden_mask: Option<Tensor>,
     pub target: Tensor,
     pub weight: Tensor,
     pub size: usize,
 }
 
+/// `n` draws of a centred normal by the Box-Muller transform, two uniform draws each.
 fn normal(rng: &mut ChaCha8Rng, n: usize, std: f32) -> Vec<f32> {
     (0..n)
         .map(|_| {
@@ -66,62 +88,240 @@ fn normal(rng: &mut ChaCha8Rng, n: usize, std: f32) -> Vec<f32> {
         .collect()
 }
 
+/// A `VarMap` whose missing variables are drawn from a seeded generator, in the order a
+/// `VarBuilder` asks for them (see [`seeded`]).
+struct SeededVars<'r> {
+    vars: VarMap,
+    rng: Mutex<&'r mut ChaCha8Rng>,
+}
+
+impl SimpleBackend for SeededVars<'_> {
+    fn get(
+        &self,
+        shape: Shape,
+        name: &str,
+        init: Init,
+        dtype: DType,
+        dev: &Device,
+    ) -> candle_core::Result<Tensor> {
+        let mut vars = self
+            .vars
+            .data()
+            .lock()
+            .expect("the variable map is not poisoned");
+        if let Some(v) = vars.get(name) {
+            if v.shape() != &shape {
+                candle_core::bail!("shape mismatch on {name}: {shape:?} <> {:?}", v.shape())
+            }
+            return Ok(v.as_tensor().clone());
+        }
+        if dtype != DType::F32 {
+            candle_core::bail!("{name}: seeded variables are f32, not {dtype:?}")
+        }
+        let n = shape.elem_count();
+        let data = match init {
+            Init::Const(c) => vec![c as f32; n],
+            // The standard deviation is given as an f32 widened to f64, so this is exact.
+            Init::Randn { mean: 0.0, stdev } => {
+                let mut rng = self.rng.lock().expect("the generator is not poisoned");
+                normal(&mut rng, n, stdev as f32)
+            }
+            other => candle_core::bail!("{name}: no seeded draw for {other:?}"),
+        };
+        let var = Var::from_vec(data, shape, dev)?;
+        let tensor = var.as_tensor().clone();
+        vars.insert(name.to_owned(), var);
+        Ok(tensor)
+    }
+
+    fn get_unchecked(&self, name: &str, _: DType, _: &Device) -> candle_core::Result<Tensor> {
+        candle_core::bail!("{name}: seeded variables need a shape and an initialisation")
+    }
+
+    fn contains_tensor(&self, name: &str) -> bool {
+        self.vars
+            .data()
+            .lock()
+            .expect("the variable map is not poisoned")
+            .contains_key(name)
+    }
+}
+
+/// A `VarBuilder` over `vars` that draws each missing variable from `rng` (centred normals and
+/// constants only), in the order they are asked for.
+pub fn seeded<'r>(vars: &VarMap, rng: &'r mut ChaCha8Rng, device: &Device) -> VarBuilder<'r> {
+    let backend = SeededVars {
+        vars: vars.clone(),
+        rng: Mutex::new(rng),
+    };
+    VarBuilder::from_backend(Box::new(backend), DType::F32, device.clone())
+}
+
+/// The weights of the scored network, read from training's variables by name.
+pub fn weights(vars: &VarMap, dims: Dims) -> candle_core::Result<Weights> {
+    let data = vars
+        .data()
+        .lock()
+        .expect("the variable map is not poisoned");
+    Weights::from_named(dims, |name| match data.get(name) {
+        Some(v) => v.as_tensor().flatten_all()?.to_vec1::<f32>(),
+        None => candle_core::bail!("no variable {name}"),
+    })
+}
+
+/// A centred normal initialisation with the standard deviation computed in `f32`.
+fn randn(stdev: f32) -> Init {
+    Init::Randn {
+        mean: 0.0,
+        stdev: stdev as f64,
+    }
+}
+
 impl Net {
-    pub fn new(
-        rows: usize,
-        dim: usize,
-        hidden: usize,
-        sections: usize,
-        features: usize,
-        rng: &mut ChaCha8Rng,
-        device: &Device,
-    ) -> candle_core::Result<Net> {
-        let inputs = sections * dim + sections + features;
-        let var =
-            |v: Vec<f32>, shape: &[usize]| Var::from_tensor(&Tensor::from_vec(v, shape, device)?);
-        let text_in = sections * dim + sections;
+    /// The network's variables from `vb`, asked for in a fixed order (a seeded builder draws
+    /// them in that order); the full head is selected.
+    pub fn new(dims: &Dims, vb: VarBuilder) -> candle_core::Result<Net> {
+        let (rows, dim, hidden) = (dims.rows, dims.dim, dims.hidden);
+        let (inputs, text_in) = (dims.inputs(), dims.text_inputs());
+        let zero = Init::Const(0.0);
+        let emb = vb.get_with_hints((rows, dim), EMB, randn(0.1))?;
+        let w1 = vb.get_with_hints((hidden, inputs), W1, randn((2.0 / inputs as f32).sqrt()))?;
+        let b1 = vb.get_with_hints(hidden, B1, zero)?;
+        let w2 = vb.get_with_hints((1, hidden), W2, randn((1.0 / hidden as f32).sqrt()))?;
+        let b2 = vb.get_with_hints(1, B2, zero)?;
+        let text = vb.pp("text");
+        let text_w =
+            text.get_with_hints((1, text_in), "w", randn((1.0 / text_in as f32).sqrt()))?;
+        let text_b = text.get_with_hints(1, "b", zero)?;
         Ok(Net {
-            dim,
-            hidden,
-            sections,
-            features,
-            emb: var(normal(rng, rows * dim, 0.1), &[rows, dim])?,
-            w1: var(
-                normal(rng, hidden * inputs, (2.0 / inputs as f32).sqrt()),
-                &[hidden, inputs],
-            )?,
-            b1: var(vec![0.0; hidden], &[hidden])?,
-            w2: var(
-                normal(rng, hidden, (1.0 / hidden as f32).sqrt()),
-                &[1, hidden],
-            )?,
-            b2: var(vec![0.0], &[1])?,
-            wt: var(
-                normal(rng, text_in, (1.0 / text_in as f32).sqrt()),
-                &[1, text_in],
-            )?,
-            bt: var(vec![0.0], &[1])?,
-            device: device.clone(),
+            dims: *dims,
+            head: Head::Full,
+            emb,
+            w1,
+            b1,
+            w2,
+            b2,
+            text_w,
+            text_b,
+            device: vb.device().clone(),
         })
     }
 
-    pub fn inputs(&self) -> usize {
-        self.sections * self.dim + self.sections + self.features
+    pub fn dims(&self) -> &Dims {
+        &self.dims
     }
 
-    /// Builds a batch; `noise` and `rng` only when training.
-    pub fn batch(
-        &self,
+    pub fn device(&self) -> &Device {
+        &self.device
+    }
+
+    /// Selects the head.
+    pub fn set_head(&mut self, head: Head) {
+        self.head = head;
+    }
+
+    /// The variables a stage with the selected head trains: the embeddings and that head's.
+    pub fn vars(&self) -> candle_core::Result<Vec<Var>> {
+        let tensors = match self.head {
+            Head::Text => vec![&self.emb, &self.text_w, &self.text_b],
+            Head::Full => vec![&self.emb, &self.w1, &self.b1, &self.w2, &self.b2],
+        };
+        tensors.into_iter().map(Var::from_tensor).collect()
+    }
+
+    /// A copy of the values of the variables [`Net::vars`] returns, to go back to
+    /// ([`Snapshot::restore`]; early stopping keeps the best epoch).
+    pub fn snapshot(&self) -> candle_core::Result<Snapshot> {
+        let vars = self.vars()?;
+        let values = vars
+            .iter()
+            .map(|v| Ok(v.as_tensor().copy()?.detach()))
+            .collect::<candle_core::Result<_>>()?;
+        Ok(Snapshot { vars, values })
+    }
+
+    fn pooled(&self, b: &Batch) -> candle_core::Result<Tensor> {
+        let (sections, dim) = (self.dims.sections, self.dims.dim);
+        let zeros = Tensor::zeros((b.size * sections, dim), DType::F32, &self.device)?;
+        let pooled = if b.tokens == 0 {
+            zeros
+        } else {
+            let e = self.emb.index_select(&b.ids, 0)?.broadcast_mul(&b.wts)?;
+            zeros.index_add(&b.seg, &e, 0)?
+        };
+        pooled.reshape((b.size, sections * dim))
+    }
+
+    /// The logits of the selected head, `B`; `train` applies the batch's dropout mask.
+    pub fn forward_t(&self, b: &Batch, train: bool) -> candle_core::Result<Tensor> {
+        match self.head {
+            Head::Text => {
+                let x = Tensor::cat(&[self.pooled(b)?, b.presence.clone()], 1)?;
+                let x = x.mul(&b.mask.narrow(1, 0, self.dims.text_inputs())?)?;
+                x.matmul(&self.text_w.t()?)?
+                    .broadcast_add(&self.text_b)?
+                    .squeeze(1)
+            }
+            Head::Full => {
+                let x = Tensor::cat(&[self.pooled(b)?, b.presence.clone(), b.feats.clone()], 1)?;
+                let x = x.mul(&b.mask)?;
+                let h = x.matmul(&self.w1.t()?)?.broadcast_add(&self.b1)?.relu()?;
+                let h = match (&b.hidden_mask, train) {
+                    (Some(m), true) => h.mul(m)?,
+                    _ => h,
+                };
+                h.matmul(&self.w2.t()?)?.broadcast_add(&self.b2)?.squeeze(1)
+            }
+        }
+    }
+}
+
+/// Values of some variables, kept to be restored.
+pub struct Snapshot {
+    vars: Vec<Var>,
+    values: Vec<Tensor>,
+}
+
+impl Snapshot {
+    /// Sets the variables back to the kept values.
+    pub fn restore(&self) -> candle_core::Result<()> {
+        for (var, value) in self.vars.iter().zip(&self.values) {
+            var.set(value)?;
+        }
+        Ok(())
+    }
+}
+
+impl Batch {
+    /// A batch as it is scored: no noise.
+    pub fn eval(items: &[&Example], dims: &Dims, dev: &Device) -> candle_core::Result<Batch> {
+        Batch::build(items, dims, Noise::default(), None, dev)
+    }
+
+    /// A training batch: section and token dropout on its inputs, then the hidden layer's
+    /// dropout mask, drawn from `rng` in that order.
+    pub fn train(
         items: &[&Example],
+        dims: &Dims,
         noise: Noise,
-        rng: Option<&mut ChaCha8Rng>,
+        rng: &mut ChaCha8Rng,
+        dev: &Device,
     ) -> candle_core::Result<Batch> {
-        let (b, s, d) = (items.len(), self.sections, self.dim);
-        let mut rng = rng;
+        Batch::build(items, dims, noise, Some(rng), dev)
+    }
+
+    fn build(
+        items: &[&Example],
+        dims: &Dims,
+        noise: Noise,
+        mut rng: Option<&mut ChaCha8Rng>,
+        dev: &Device,
+    ) -> candle_core::Result<Batch> {
+        let (b, s, d, inputs) = (items.len(), dims.sections, dims.dim, dims.inputs());
         let (mut ids, mut seg, mut wts) = (Vec::new(), Vec::new(), Vec::new());
         let mut presence = vec![0f32; b * s];
-        let mut mask = vec![1f32; b * self.inputs()];
-        let mut feats = Vec::with_capacity(b * self.features);
+        let mut mask = vec![1f32; b * inputs];
+        let mut feats = Vec::with_capacity(b * dims.features);
         for (i, ex) in items.iter().enumerate() {
             for (j, sec) in ex.ids.iter().enumerate().take(s) {
                 let drop_section = match rng.as_deref_mut() {
@@ -140,7 +340,7 @@ impl Net {
                     _ => sec.clone(),
                 };
                 if drop_section {
-                    let row = &mut mask[i * self.inputs()..(i + 1) * self.inputs()];
+                    let row = &mut mask[i * inputs..(i + 1) * inputs];
                     row[j * d..(j + 1) * d].iter_mut().for_each(|m| *m = 0.0);
                 }
                 if kept.is_empty() {
@@ -159,7 +359,7 @@ impl Net {
         let hidden_mask = match rng {
             Some(r) if noise.dropout > 0.0 => {
                 let keep = 1.0 / (1.0 - noise.dropout);
-                let m: Vec<f32> = (0..b * self.hidden)
+                let m: Vec<f32> = (0..b * dims.hidden)
                     .map(|_| {
                         if r.random::<f32>() < noise.dropout {
                             0.0
@@ -168,11 +368,10 @@ impl Net {
                         }
                     })
                     .collect();
-                Some(Tensor::from_vec(m, (b, self.hidden), &self.device)?)
+                Some(Tensor::from_vec(m, (b, dims.hidden), dev)?)
             }
             _ => None,
         };
-        let dev = &self.device;
         let tokens = ids.len();
         let target: Vec<f32> = items.iter().map(|e| e.target).collect();
         let weight: Vec<f32> = items.iter().map(|e| e.weight).collect();
@@ -181,88 +380,14 @@ impl Net {
             seg: Tensor::from_vec(seg, tokens, dev)?,
             wts: Tensor::from_vec(wts, (tokens, 1), dev)?,
             tokens,
-            mask: Tensor::from_vec(mask, (b, self.inputs()), dev)?,
+            mask: Tensor::from_vec(mask, (b, inputs), dev)?,
             presence: Tensor::from_vec(presence, (b, s), dev)?,
-            feats: Tensor::from_vec(feats, (b, self.features), dev)?,
+            feats: Tensor::from_vec(feats, (b, dims.features), dev)?,
             hidden_mask,
             target: Tensor::from_vec(target, b, dev)?,
             weight: Tensor::from_vec(weight, b, dev)?,
             size: b,
         })
-    }
-
-    fn pooled(&self, b: &Batch) -> candle_core::Result<Tensor> {
-        let zeros = Tensor::zeros((b.size * self.sections, self.dim), DType::F32, &self.device)?;
-        let pooled = if b.tokens == 0 {
-            zeros
-        } else {
-            let e = self
-                .emb
-                .as_tensor()
-                .index_select(&b.ids, 0)?
-                .broadcast_mul(&b.wts)?;
-            zeros.index_add(&b.seg, &e, 0)?
-        };
-        pooled.reshape((b.size, self.sections * self.dim))
-    }
-
-    /// Logits of the full model, `B`.
-    pub fn logits(&self, b: &Batch) -> candle_core::Result<Tensor> {
-        let x = Tensor::cat(&[self.pooled(b)?, b.presence.clone(), b.feats.clone()], 1)?;
-        let x = x.mul(&b.mask)?;
-        let h = x
-            .matmul(&self.w1.as_tensor().t()?)?
-            .broadcast_add(self.b1.as_tensor())?
-            .relu()?;
-        let h = match &b.hidden_mask {
-            Some(m) => h.mul(m)?,
-            None => h,
-        };
-        h.matmul(&self.w2.as_tensor().t()?)?
-            .broadcast_add(self.b2.as_tensor())?
-            .squeeze(1)
-    }
-
-    /// Logits of the text-only pre-training head, `B`.
-    pub fn text_logits(&self, b: &Batch) -> candle_core::Result<Tensor> {
-        let text_in = self.sections * self.dim + self.sections;
-        let x = Tensor::cat(&[self.pooled(b)?, b.presence.clone()], 1)?;
-        let x = x.mul(&b.mask.narrow(1, 0, text_in)?)?;
-        x.matmul(&self.wt.as_tensor().t()?)?
-            .broadcast_add(self.bt.as_tensor())?
-            .squeeze(1)
-    }
-
-    /// The trained weights for the scoring path.
-    pub fn weights(&self) -> candle_core::Result<Weights> {
-        let v = |t: &Var| t.as_tensor().flatten_all()?.to_vec1::<f32>();
-        Ok(Weights {
-            dim: self.dim,
-            hidden: self.hidden,
-            sections: self.sections,
-            features: self.features,
-            emb: v(&self.emb)?,
-            w1: v(&self.w1)?,
-            b1: v(&self.b1)?,
-            w2: v(&self.w2)?,
-            b2: v(&self.b2)?[0],
-        })
-    }
-
-    /// Restores weights saved with [`Net::weights`] (early stopping keeps the best epoch).
-    pub fn restore(&self, w: &Weights) -> candle_core::Result<()> {
-        let dev = &self.device;
-        self.emb
-            .set(&Tensor::from_slice(&w.emb, self.emb.shape(), dev)?)?;
-        self.w1
-            .set(&Tensor::from_slice(&w.w1, self.w1.shape(), dev)?)?;
-        self.b1
-            .set(&Tensor::from_slice(&w.b1, self.b1.shape(), dev)?)?;
-        self.w2
-            .set(&Tensor::from_slice(&w.w2, self.w2.shape(), dev)?)?;
-        self.b2
-            .set(&Tensor::from_slice(&[w.b2], self.b2.shape(), dev)?)?;
-        Ok(())
     }
 }
 
@@ -275,3 +400,7 @@ pub fn bce(logits: &Tensor, target: &Tensor, weight: &Tensor) -> candle_core::Re
     l.sum_all()?
         .affine(1.0 / weight.dims1()?.max(1) as f64, 0.0)
 }
+
+#[cfg(test)]
+#[path = "net_tests.rs"]
+mod tests;

@@ -6,24 +6,26 @@
 use std::collections::BTreeMap;
 
 use candle_core::Device;
-use candle_nn::{AdamW, Optimizer, ParamsAdamW};
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use candle_nn::{AdamW, Optimizer, ParamsAdamW, VarMap};
 use rand::seq::SliceRandom;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
 use crate::metrics::Ranked;
 use crate::model::{
-    train_tokenizer, Calibration, Classifier, Encoded, FeatureStats, ModelConfig, TextEncoder,
-    FORMAT_VERSION, SECTIONS,
+    train_tokenizer, Calibration, CalibrationParams, Classifier, Dims, Encoded, FeatureStats,
+    ModelConfig, TextEncoder, FORMAT_VERSION, SECTIONS,
 };
 use crate::rules::RuleSet;
-use crate::score::Thresholds;
 
 use super::config::{self, TrainConfig};
 use super::data::{Part, Sample};
-use super::net::{bce, Example, Net, Noise};
-use super::{log, round6, EpochLog, TrainError};
+use super::net::{bce, seeded, weights, Batch, Example, Head, Net, Noise};
+use super::{round6, EpochLog, Progress, TrainError};
+
+/// Thresholds at two false-positive rates (the model's calibration's, which the
+/// leave-one-author-out figures share).
+pub(crate) use crate::model::thresholds;
 
 /// A fitted neural model with its logits for every sample it was given.
 pub struct FittedModel {
@@ -56,6 +58,7 @@ pub fn fit_model(
     samples: &[Sample],
     include: &dyn Fn(&Sample) -> bool,
     device: &Device,
+    progress: &dyn Progress,
 ) -> Result<FittedModel, TrainError> {
     let mut rng = ChaCha8Rng::seed_from_u64(cfg.seed);
     let is_train = |s: &Sample| s.part == Part::Train && include(s);
@@ -68,7 +71,7 @@ pub fn fit_model(
         .collect();
     let tokenizer = train_tokenizer(texts.iter().map(String::as_str), cfg.model.vocab_size)?;
     let vocab = tokenizer.get_vocab_size(true);
-    log(&format!("tokenizer: {vocab} entries"));
+    progress.note(&format!("tokenizer: {vocab} entries"));
     let m = &cfg.model;
     let encoder = TextEncoder::new(
         tokenizer,
@@ -87,26 +90,27 @@ pub fn fit_model(
         .collect();
     let stats = FeatureStats::fit(names, &train_rows);
     let (w_pos, w_neg) = class_weights(samples.iter().filter(|s| is_train(s)));
-    let keep = |s: &Sample, e: &Encoded, part: Part, text_only: bool| {
+    // The text head trains and validates on the records that have text.
+    let keep = |s: &Sample, e: &Encoded, part: Part, head: Head| {
         let in_part = match part {
             Part::Train => is_train(s),
             p => s.part == p,
         };
-        in_part && (!text_only || e.ids.iter().any(|v| !v.is_empty()))
+        in_part && (head == Head::Full || e.ids.iter().any(|v| !v.is_empty()))
     };
-    let selected = |text_only: bool, on: &Option<String>| -> Vec<bool> {
+    let selected = |head: Head, on: &Option<String>| -> Vec<bool> {
         samples
             .iter()
             .zip(&encoded)
-            .filter(|(s, e)| keep(s, e, Part::Val, text_only))
+            .filter(|(s, e)| keep(s, e, Part::Val, head))
             .map(|(s, _)| on.as_deref().is_none_or(|o| o == "all" || s.source == o))
             .collect()
     };
-    let examples = |part: Part, text_only: bool| -> Vec<Example> {
+    let examples = |part: Part, head: Head| -> Vec<Example> {
         samples
             .iter()
             .zip(&encoded)
-            .filter(|(s, e)| keep(s, e, part, text_only))
+            .filter(|(s, e)| keep(s, e, part, head))
             .map(|(s, e)| Example {
                 ids: e.ids.clone(),
                 features: stats.apply(&e.features),
@@ -115,38 +119,48 @@ pub fn fit_model(
             })
             .collect()
     };
-    let net = Net::new(
-        vocab + m.buckets,
-        m.dim,
-        m.hidden,
-        SECTIONS.len(),
-        stats.names.len(),
-        &mut rng,
-        device,
-    )?;
+    let dims = Dims {
+        rows: vocab + m.buckets,
+        dim: m.dim,
+        hidden: m.hidden,
+        sections: SECTIONS.len(),
+        features: stats.names.len(),
+    };
+    let vars = VarMap::new();
+    let mut net = Net::new(&dims, seeded(&vars, &mut rng, device))?;
     let mut epochs = Vec::new();
     if cfg.pretrain.epochs > 0 {
-        let (tr, va) = (examples(Part::Train, true), examples(Part::Val, true));
-        log(&format!(
+        let (tr, va) = (
+            examples(Part::Train, Head::Text),
+            examples(Part::Val, Head::Text),
+        );
+        progress.note(&format!(
             "pre-training the text encoder on {} records with text",
             tr.len()
         ));
         let stage = Stage {
             name: "pretrain",
             cfg: &cfg.pretrain,
-            text_only: true,
+            head: Head::Text,
         };
-        let sel = selected(true, &cfg.pretrain.select_on);
-        epochs.extend(run_stage(&net, stage, &tr, &va, &sel, &mut rng)?);
+        let sel = selected(Head::Text, &cfg.pretrain.select_on);
+        epochs.extend(run_stage(
+            &mut net, stage, &tr, &va, &sel, &mut rng, progress,
+        )?);
     }
-    let (tr, va) = (examples(Part::Train, false), examples(Part::Val, false));
+    let (tr, va) = (
+        examples(Part::Train, Head::Full),
+        examples(Part::Val, Head::Full),
+    );
     let stage = Stage {
         name: "finetune",
         cfg: &cfg.finetune,
-        text_only: false,
+        head: Head::Full,
     };
-    let sel = selected(false, &cfg.finetune.select_on);
-    epochs.extend(run_stage(&net, stage, &tr, &va, &sel, &mut rng)?);
+    let sel = selected(Head::Full, &cfg.finetune.select_on);
+    epochs.extend(run_stage(
+        &mut net, stage, &tr, &va, &sel, &mut rng, progress,
+    )?);
     let model_cfg = ModelConfig {
         format_version: FORMAT_VERSION,
         dim: m.dim,
@@ -157,43 +171,33 @@ pub fn fit_model(
         rule_features: m.rule_features,
         sections: SECTIONS.iter().map(|s| s.to_string()).collect(),
     };
-    let placeholder = Calibration {
-        temperature: 1.0,
-        review: 0.5,
-        fake: 0.9,
-        review_fpr: cfg.calibration.review_fpr,
-        fake_fpr: cfg.calibration.fake_fpr,
-    };
-    let mut classifier = Classifier::new(
-        model_cfg,
-        encoder,
-        net.weights()?,
-        stats,
-        placeholder,
-        BTreeMap::new(),
-    )?;
+    let weights = weights(&vars, dims)?;
     // Calibration on validation, through the scoring path itself.
-    let logits: Vec<f32> = encoded.iter().map(|e| classifier.logit(e)).collect();
+    let logits: Vec<f32> = encoded.iter().map(|e| weights.logit(e, &stats)).collect();
     let (val_logits, val_labels): (Vec<f32>, Vec<bool>) = samples
         .iter()
         .zip(&logits)
         .filter(|(s, _)| s.part == Part::Val)
         .map(|(s, z)| (*z, s.fake))
         .unzip();
-    let temperature = fit_temperature(&val_logits, &val_labels);
-    classifier.calibration.temperature = temperature;
-    let val_scores: Vec<f32> = val_logits
-        .iter()
-        .map(|&z| classifier.calibrate(z))
-        .collect();
-    let c = &cfg.calibration;
-    let Thresholds { review, fake } =
-        thresholds(&val_scores, &val_labels, c.review_fpr, c.fake_fpr);
-    classifier.calibration.review = review;
-    classifier.calibration.fake = fake;
-    log(&format!(
-        "calibration: temperature {temperature:.3}, review >= {review:.3}, fake >= {fake:.3}"
+    let params = CalibrationParams {
+        review_fpr: cfg.calibration.review_fpr,
+        fake_fpr: cfg.calibration.fake_fpr,
+    }
+    .check()?;
+    let calibration = Calibration::fit(&params, &val_logits, &val_labels);
+    progress.note(&format!(
+        "calibration: temperature {:.3}, review >= {:.3}, fake >= {:.3}",
+        calibration.temperature, calibration.review, calibration.fake
     ));
+    let classifier = Classifier::new(
+        model_cfg,
+        encoder,
+        weights,
+        stats,
+        calibration,
+        BTreeMap::new(),
+    )?;
     Ok(FittedModel {
         classifier,
         epochs,
@@ -201,27 +205,13 @@ pub fn fit_model(
     })
 }
 
-fn progress(len: usize, stage: &str) -> ProgressBar {
-    let pb = ProgressBar::with_draw_target(Some(len as u64), ProgressDrawTarget::stderr());
-    if let Ok(style) = ProgressStyle::with_template("{prefix} [{bar:30}] {pos}/{len} batches") {
-        pb.set_style(style.progress_chars("=> "));
-    }
-    pb.set_prefix(stage.to_owned());
-    pb
-}
-
-/// Scores examples with the full model (`text_only` false) or the text head, no dropout.
-fn predict(net: &Net, ex: &[Example], text_only: bool) -> Result<Vec<f32>, TrainError> {
+/// Scores examples with the selected head, as in evaluation (no noise, no dropout).
+fn predict(net: &Net, ex: &[Example]) -> Result<Vec<f32>, TrainError> {
     let mut out = Vec::with_capacity(ex.len());
     for chunk in ex.chunks(1024) {
         let refs: Vec<&Example> = chunk.iter().collect();
-        let b = net.batch(&refs, Noise::default(), None)?;
-        let z = if text_only {
-            net.text_logits(&b)?
-        } else {
-            net.logits(&b)?
-        };
-        out.extend(z.to_vec1::<f32>()?);
+        let b = Batch::eval(&refs, net.dims(), net.device())?;
+        out.extend(net.forward_t(&b, false)?.to_vec1::<f32>()?);
     }
     Ok(out)
 }
@@ -234,31 +224,22 @@ fn auc_pr(scores: &[f32], labels: &[bool]) -> (Option<f64>, Option<f64>) {
 struct Stage<'a> {
     name: &'static str,
     cfg: &'a config::StageConfig,
-    text_only: bool,
+    head: Head,
 }
 
 /// Runs one stage; returns its epoch logs. The fine-tuning stage keeps the best epoch's weights.
 fn run_stage(
-    net: &Net,
+    net: &mut Net,
     stage: Stage,
     train: &[Example],
     val: &[Example],
     select: &[bool],
     rng: &mut ChaCha8Rng,
+    progress: &dyn Progress,
 ) -> Result<Vec<EpochLog>, TrainError> {
-    let vars = if stage.text_only {
-        vec![net.emb.clone(), net.wt.clone(), net.bt.clone()]
-    } else {
-        vec![
-            net.emb.clone(),
-            net.w1.clone(),
-            net.b1.clone(),
-            net.w2.clone(),
-            net.b2.clone(),
-        ]
-    };
+    net.set_head(stage.head);
     let mut opt = AdamW::new(
-        vars,
+        net.vars()?,
         ParamsAdamW {
             lr: stage.cfg.lr,
             weight_decay: stage.cfg.weight_decay,
@@ -266,10 +247,10 @@ fn run_stage(
         },
     )?;
     let noise = Noise {
-        dropout: if stage.text_only {
-            0.0
-        } else {
-            stage.cfg.dropout
+        // The text head has no hidden layer to drop units of.
+        dropout: match stage.head {
+            Head::Text => 0.0,
+            Head::Full => stage.cfg.dropout,
         },
         token_dropout: stage.cfg.token_dropout,
         section_dropout: stage.cfg.section_dropout,
@@ -283,26 +264,22 @@ fn run_stage(
     for epoch in 1..=stage.cfg.epochs {
         order.shuffle(rng);
         let batches = order.len().div_ceil(stage.cfg.batch);
-        let pb = progress(batches, stage.name);
+        progress.epoch(stage.name, batches);
         let (mut total, mut count) = (0.0f64, 0usize);
         for chunk in order.chunks(stage.cfg.batch) {
             let refs: Vec<&Example> = chunk.iter().map(|&i| &train[i]).collect();
-            let b = net.batch(&refs, noise, Some(rng))?;
-            let z = if stage.text_only {
-                net.text_logits(&b)?
-            } else {
-                net.logits(&b)?
-            };
+            let b = Batch::train(&refs, net.dims(), noise, rng, net.device())?;
+            let z = net.forward_t(&b, true)?;
             let loss = bce(&z, &b.target, &b.weight)?;
             opt.backward_step(&loss)?;
             steps += 1;
             seen += chunk.len();
             total += loss.to_scalar::<f32>()? as f64 * chunk.len() as f64;
             count += chunk.len();
-            pb.inc(1);
+            progress.step();
         }
-        pb.finish_and_clear();
-        let scores = predict(net, val, stage.text_only)?;
+        progress.epoch_done();
+        let scores = predict(net, val)?;
         let (auc, pr) = auc_pr(&scores, &labels);
         let (sel_scores, sel_labels): (Vec<f32>, Vec<bool>) = scores
             .iter()
@@ -321,7 +298,7 @@ fn run_stage(
             selection_roc_auc: sel,
         };
         let f = |x: Option<f64>| x.map_or("-".into(), |v| format!("{v:.4}"));
-        log(&format!(
+        progress.note(&format!(
             "{} epoch {epoch}: loss {:.4}, val ROC-AUC {}, PR-AUC {}, selection ROC-AUC {}",
             stage.name,
             entry.loss,
@@ -330,18 +307,19 @@ fn run_stage(
             f(sel),
         ));
         logs.push(entry);
-        if stage.text_only {
+        // Pre-training keeps its last epoch; only the whole model is selected.
+        if stage.head == Head::Text {
             continue;
         }
         let a = sel.unwrap_or(0.0);
         if a > best_auc || best.is_none() {
             best_auc = a;
-            best = Some(net.weights()?);
+            best = Some(net.snapshot()?);
             stale = 0;
         } else {
             stale += 1;
             if stale >= stage.cfg.patience {
-                log(&format!(
+                progress.note(&format!(
                     "early stop after epoch {epoch} (best val ROC-AUC {best_auc:.4})"
                 ));
                 break;
@@ -349,53 +327,14 @@ fn run_stage(
         }
     }
     let secs = started.elapsed().as_secs_f64().max(1e-9);
-    log(&format!(
+    progress.note(&format!(
         "{}: {steps} optimizer steps in {secs:.1} s ({:.1} steps/s, {:.0} examples/s, validation included)",
         stage.name,
         steps as f64 / secs,
         seen as f64 / secs
     ));
-    if let Some(w) = best {
-        net.restore(&w)?;
+    if let Some(snapshot) = best {
+        snapshot.restore()?;
     }
     Ok(logs)
-}
-
-/// Temperature minimising the validation log-loss (log-spaced search, then refinement).
-fn fit_temperature(logits: &[f32], labels: &[bool]) -> f32 {
-    let nll = |t: f64| -> f64 {
-        logits
-            .iter()
-            .zip(labels)
-            .map(|(&z, &y)| {
-                let z = z as f64 / t;
-                let sp = z.max(0.0) + (-z.abs()).exp().ln_1p();
-                sp - if y { z } else { 0.0 }
-            })
-            .sum()
-    };
-    let mut best = (1.0, nll(1.0));
-    for i in 0..=200 {
-        let t = 10f64.powf(-1.3 + 2.6 * i as f64 / 200.0);
-        let v = nll(t);
-        if v < best.1 {
-            best = (t, v);
-        }
-    }
-    best.0 as f32
-}
-
-/// Thresholds for two false-positive rates on labelled scores, kept inside (0, 1) and ordered.
-pub fn thresholds(scores: &[f32], labels: &[bool], review_fpr: f64, fake_fpr: f64) -> Thresholds {
-    let r = Ranked::new(scores, labels);
-    let clamp = |t: f32| {
-        if t.is_finite() {
-            t.clamp(0.01, 0.999)
-        } else {
-            0.999
-        }
-    };
-    let review = clamp(r.threshold_at_fpr(review_fpr));
-    let fake = clamp(r.threshold_at_fpr(fake_fpr)).max(review);
-    Thresholds { review, fake }
 }

@@ -28,14 +28,18 @@ pub fn synthetic(cfg: &DataConfig, seed: u64) -> Vec<(Profile, Meta)> {
 }
 
 /// A public data set's records with their meta (checksums verified by the importer).
-pub fn public(name: &str, dir: &Path) -> Result<Vec<(Profile, Meta)>, TrainError> {
+pub fn public(
+    name: &str,
+    dir: &Path,
+    progress: &dyn super::Progress,
+) -> Result<Vec<(Profile, Meta)>, TrainError> {
     let format: PublicFormat = name.parse().map_err(TrainError::Config)?;
     let imported = datasets::import(format, dir).map_err(|e| TrainError::Data(e.to_string()))?;
-    eprintln!(
-        "linkscreen: train: {name}: {} records ({} rows skipped, {} duplicates dropped)",
+    progress.note(&format!(
+        "{name}: {} records ({} rows skipped, {} duplicates dropped)",
         imported.records.len(),
         imported.rejected.len(),
         imported.duplicates
-    );
+    ));
     Ok(imported.records)
 }
