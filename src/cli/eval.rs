@@ -135,6 +135,7 @@ fn read_labelled(path: &Path) -> anyhow::Result<(LabelledSet, usize)> {
 fn hybrid_params(
     args: &EvalArgs,
     model: &Classifier,
+    stored: Option<HybridParams>,
     rules: &RuleSet,
 ) -> anyhow::Result<HybridParams> {
     let explicit = match (&args.hybrid_params, &args.fit_hybrid) {
@@ -144,7 +145,7 @@ fn hybrid_params(
     };
     Ok(HybridParams::choose(
         explicit,
-        model.hybrid_params()?,
+        stored,
         args.model.as_deref(),
     )?)
 }
@@ -183,9 +184,10 @@ fn build(
             None,
         ),
         EngineChoice::Hybrid => {
-            let model = super::score::load_model(args.model.as_ref())?;
+            let artifact = super::score::load_artifact(args.model.as_ref())?;
+            let (model, stored) = (artifact.classifier, artifact.hybrid);
             let rules = super::rules::load(args.rules.as_ref())?;
-            let params = hybrid_params(args, &model, &rules)?;
+            let params = hybrid_params(args, &model, stored, &rules)?;
             (
                 Box::new(Hybrid::new(Box::new(model), rules, params.clone())),
                 Some(params),

@@ -9,7 +9,7 @@ use linkscreen::profile::{self, Entry, Profile};
 use linkscreen::score::Scorer;
 
 use super::output::{self, escape, escape_bounded};
-use super::score::load_model;
+use super::score::load_artifact;
 use super::Status;
 
 #[derive(Debug, Parser)]
@@ -60,13 +60,9 @@ pub fn run(args: ExplainArgs) -> anyhow::Result<Status> {
         );
     }
     let rules = super::rules::load(args.rules.as_ref())?;
-    let model = load_model(args.model.as_ref())?;
     // An artifact from before the linear engine has none: the breakdown then leaves it out.
-    let linear = match linkscreen::linear::LinearModel::from_files(&model.extra) {
-        Ok(l) => Some(l),
-        Err(linkscreen::linear::LinearError::Absent) => None,
-        Err(e) => return Err(e.into()),
-    };
+    let artifact = load_artifact(args.model.as_ref())?;
+    let (model, linear) = (artifact.classifier, artifact.linear);
     let mut out = output::stdout();
     let result = (|| -> std::io::Result<()> {
         if matches > 1 {

@@ -247,19 +247,25 @@ pub fn check(args: CheckArgs) -> anyhow::Result<Status> {
     Ok(tally.status())
 }
 
+/// The verified model artifact: the embedded default, or an artifact directory.
+pub fn load_artifact(dir: Option<&PathBuf>) -> anyhow::Result<linkscreen::artifact::Artifact> {
+    use linkscreen::artifact::Artifact;
+    match dir {
+        Some(d) => Artifact::load(d).with_context(|| format!("loading model {}", d.display())),
+        None => Artifact::embedded().context("loading the embedded default model"),
+    }
+}
+
 /// The model engine: the embedded default, or a verified artifact directory.
 pub fn load_model(dir: Option<&PathBuf>) -> anyhow::Result<linkscreen::model::Classifier> {
-    use linkscreen::model::Classifier;
-    match dir {
-        Some(d) => Classifier::load(d).with_context(|| format!("loading model {}", d.display())),
-        None => Classifier::embedded().context("loading the embedded default model"),
-    }
+    Ok(load_artifact(dir)?.classifier)
 }
 
 /// The linear engine stored in the embedded default model or in a verified artifact directory.
 pub fn load_linear(dir: Option<&PathBuf>) -> anyhow::Result<linkscreen::linear::LinearModel> {
-    let model = load_model(dir)?;
-    Ok(linkscreen::linear::LinearModel::from_files(&model.extra)?)
+    Ok(load_artifact(dir)?
+        .linear
+        .ok_or(linkscreen::linear::LinearError::Absent)?)
 }
 
 fn build_engine(
@@ -273,13 +279,11 @@ fn build_engine(
         EngineChoice::Linear => Ok(Box::new(load_linear(model)?)),
         EngineChoice::Hybrid => {
             // The parameters fitted with the model and stored in its artifact come first.
-            let (m, r) = (load_model(model)?, super::rules::load(rules)?);
-            let params = linkscreen::hybrid::HybridParams::for_model(
-                m.hybrid_params()?,
-                model.map(|d| d.as_path()),
-            )?;
+            let (a, r) = (load_artifact(model)?, super::rules::load(rules)?);
+            let params =
+                linkscreen::hybrid::HybridParams::for_model(a.hybrid, model.map(|d| d.as_path()))?;
             Ok(Box::new(linkscreen::hybrid::Hybrid::new(
-                Box::new(m),
+                Box::new(a.classifier),
                 r,
                 params,
             )))

@@ -129,6 +129,6 @@ fn known_directions() {
 #[test]
 fn the_artifact_loader_knows_the_linear_files() {
     for f in [LINEAR_JSON, LINEAR_WEIGHTS] {
-        assert!(crate::model::OPTIONAL_FILES.contains(&f), "{f}");
+        assert!(crate::artifact::OPTIONAL_FILES.contains(&f), "{f}");
     }
 }
