@@ -3,6 +3,7 @@
 //! See `ARCHITECTURE.md` for the bird's-eye view. The library holds everything but argument
 //! parsing and printing, which live in the `linkscreen` binary.
 
+pub mod artifact;
 pub mod datasets;
 pub mod eval;
 pub mod evidence;

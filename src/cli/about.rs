@@ -3,9 +3,9 @@
 
 use std::path::Path;
 
-use linkscreen::model::sha256_hex;
+use linkscreen::artifact::sha256_hex;
 
-/// The embedded model's manifest (the same bytes `model::embedded` verifies).
+/// The embedded model's manifest (the same bytes `artifact::embedded` verifies).
 const EMBEDDED_MANIFEST: &[u8] = include_bytes!("../../models/default/manifest.json");
 
 /// The date of the embedded model: the last commit of its manifest, recorded at build time.

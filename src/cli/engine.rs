@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::ValueEnum;
+use linkscreen::artifact::Artifact;
 use linkscreen::hybrid::{Hybrid, HybridParams};
 use linkscreen::linear::{LinearError, LinearModel};
 use linkscreen::model::Classifier;
@@ -67,44 +68,22 @@ impl EngineSettings {
         load_rules(self.rules.as_ref())
     }
 
-    /// The model engine: the embedded default, or a verified artifact directory.
-    pub fn model(&self) -> anyhow::Result<Classifier> {
+    /// The model artifact: the embedded default, or a verified artifact directory.
+    pub fn artifact(&self) -> anyhow::Result<Artifact> {
         match &self.model {
-            Some(d) => {
-                Classifier::load(d).with_context(|| format!("loading model {}", d.display()))
-            }
-            None => Classifier::embedded().context("loading the embedded default model"),
+            Some(d) => Artifact::load(d).with_context(|| format!("loading model {}", d.display())),
+            None => Artifact::embedded().context("loading the embedded default model"),
         }
+    }
+
+    /// The model engine of the artifact.
+    pub fn model(&self) -> anyhow::Result<Classifier> {
+        Ok(self.artifact()?.classifier)
     }
 
     /// The linear engine stored in the model artifact.
     pub fn linear(&self) -> anyhow::Result<LinearModel> {
-        Ok(LinearModel::from_files(&self.model()?.extra)?)
-    }
-
-    /// The linear engine stored beside `model` in its artifact, `None` for an artifact from
-    /// before the linear engine.
-    pub fn linear_if_any(model: &Classifier) -> anyhow::Result<Option<LinearModel>> {
-        match LinearModel::from_files(&model.extra) {
-            Ok(l) => Ok(Some(l)),
-            Err(LinearError::Absent) => Ok(None),
-            Err(e) => Err(e.into()),
-        }
-    }
-
-    /// The hybrid's coefficients by the precedence of `HybridParams::choose`: `explicit` (given
-    /// or fitted by the caller), else those stored in the model's artifact (fitted on its
-    /// validation split by `linkscreen train`), else the defaults.
-    pub fn hybrid_params(
-        &self,
-        explicit: Option<HybridParams>,
-        model: &Classifier,
-    ) -> anyhow::Result<HybridParams> {
-        Ok(HybridParams::choose(
-            explicit,
-            model.hybrid_params()?,
-            self.model.as_deref(),
-        )?)
+        Ok(self.artifact()?.linear.ok_or(LinearError::Absent)?)
     }
 
     /// The engine chosen, with the hybrid's stored coefficients.
@@ -113,19 +92,22 @@ impl EngineSettings {
             EngineChoice::Rules => Box::new(self.rules()?),
             EngineChoice::Model => Box::new(self.model()?),
             EngineChoice::Linear => Box::new(self.linear()?),
-            EngineChoice::Hybrid => self.hybrid(|m, _| self.hybrid_params(None, m))?.0,
+            EngineChoice::Hybrid => self.hybrid(|_, _| Ok(None))?.0,
         })
     }
 
-    /// The hybrid engine with the coefficients `params` chooses once the model and the rules
-    /// are loaded (given, fitted or stored), and those coefficients.
+    /// The hybrid engine and its coefficients, by the precedence of `HybridParams::choose`:
+    /// those `explicit` returns once the model and the rules are loaded (given or fitted by
+    /// the caller), else those stored in the artifact (fitted on its validation split by
+    /// `linkscreen train`), else the defaults.
     pub fn hybrid(
         &self,
-        params: impl FnOnce(&Classifier, &RuleSet) -> anyhow::Result<HybridParams>,
+        explicit: impl FnOnce(&Classifier, &RuleSet) -> anyhow::Result<Option<HybridParams>>,
     ) -> anyhow::Result<(Box<dyn Scorer>, HybridParams)> {
-        let (model, rules) = (self.model()?, self.rules()?);
-        let params = params(&model, &rules)?;
-        let engine = Hybrid::new(Box::new(model), rules, params.clone());
+        let (artifact, rules) = (self.artifact()?, self.rules()?);
+        let explicit = explicit(&artifact.classifier, &rules)?;
+        let params = HybridParams::choose(explicit, artifact.hybrid, self.model.as_deref())?;
+        let engine = Hybrid::new(Box::new(artifact.classifier), rules, params.clone());
         Ok((Box::new(engine), params))
     }
 }

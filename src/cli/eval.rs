@@ -11,7 +11,7 @@ use linkscreen::hybrid::{rule_evidence, HybridParams};
 use linkscreen::model::Classifier;
 use linkscreen::rules::RuleSet;
 
-use super::engine::{EngineArgs, EngineChoice, EngineSettings};
+use super::engine::{EngineArgs, EngineChoice};
 use super::Status;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -133,21 +133,19 @@ fn read_labelled(path: &Path) -> anyhow::Result<(LabelledSet, usize)> {
     ))
 }
 
-/// The hybrid's coefficients, by the precedence of `HybridParams::choose`: given, fitted on a
-/// validation file, stored in the model (fitted on its validation split by `linkscreen
-/// train`), or the defaults.
-fn hybrid_params(
+/// The hybrid's coefficients given (`--hybrid-params`) or fitted on a validation file
+/// (`--fit-hybrid`); `None` lets the engine set-up use those stored in the model, or the
+/// defaults (`HybridParams::choose`).
+fn explicit_hybrid(
     args: &EvalArgs,
-    settings: &EngineSettings,
     model: &Classifier,
     rules: &RuleSet,
-) -> anyhow::Result<HybridParams> {
-    let explicit = match (&args.hybrid_params, &args.fit_hybrid) {
+) -> anyhow::Result<Option<HybridParams>> {
+    Ok(match (&args.hybrid_params, &args.fit_hybrid) {
         (Some(p), _) => Some(HybridParams::load(p)?),
         (None, Some(path)) => Some(fit_hybrid(path, model, rules)?),
         (None, None) => None,
-    };
-    settings.hybrid_params(explicit, model)
+    })
 }
 
 /// The hybrid's coefficients fitted on a labelled file.
@@ -189,8 +187,7 @@ pub fn run(args: EvalArgs) -> anyhow::Result<Status> {
     for &c in &choices {
         let engine = match c {
             EngineChoice::Hybrid => {
-                let (engine, params) =
-                    settings.hybrid(|m, r| hybrid_params(&args, &settings, m, r))?;
+                let (engine, params) = settings.hybrid(|m, r| explicit_hybrid(&args, m, r))?;
                 hybrid = Some(params);
                 engine
             }

@@ -8,7 +8,7 @@ use clap::Parser;
 use linkscreen::profile::{self, Entry, Profile};
 use linkscreen::score::Scorer;
 
-use super::engine::{EngineArgs, EngineSettings};
+use super::engine::EngineArgs;
 use super::escape::{escape, escape_bounded};
 use super::output;
 use super::Status;
@@ -58,9 +58,9 @@ pub fn run(args: ExplainArgs) -> anyhow::Result<Status> {
     }
     let settings = args.setup.settings();
     let rules = settings.rules()?;
-    let model = settings.model()?;
     // An artifact from before the linear engine has none: the breakdown then leaves it out.
-    let linear = EngineSettings::linear_if_any(&model)?;
+    let artifact = settings.artifact()?;
+    let (model, linear) = (artifact.classifier, artifact.linear);
     let mut out = output::stdout();
     let result = (|| -> std::io::Result<()> {
         if matches > 1 {

@@ -122,7 +122,7 @@ pub fn run(args: TrainArgs) -> anyhow::Result<Status> {
             .with_context(|| format!("creating {}", parent.display()))?;
     }
     outcome
-        .classifier
+        .artifact
         .save(&partial)
         .with_context(|| format!("writing the artifact into {}", partial.display()))?;
     install(&partial, &args.out).with_context(|| {
@@ -132,7 +132,7 @@ pub fn run(args: TrainArgs) -> anyhow::Result<Status> {
             args.out.display()
         )
     })?;
-    let c = &outcome.classifier.calibration();
+    let c = &outcome.artifact.classifier.calibration();
     eprintln!(
         "linkscreen: trained in {:.1} s; wrote {} (temperature {:.3}, review >= {:.3}, fake >= {:.3})",
         start.elapsed().as_secs_f64(),

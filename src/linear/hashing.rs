@@ -24,13 +24,18 @@ pub struct HashingConfig {
     pub max_words: usize,
     /// Also pair the last word of one text of a section with the first word of the next (a job
     /// title with its company), across the ` | ` that joins them. Models before this setting
-    /// existed did; `false` pairs words within one text only.
-    #[serde(default = "pairs_across_texts")]
+    /// existed did (their files, which lack the field, read and write back unchanged);
+    /// `false` pairs words within one text only.
+    #[serde(default = "yes", skip_serializing_if = "is_yes")]
     pub pairs_across_texts: bool,
 }
 
-fn pairs_across_texts() -> bool {
+fn yes() -> bool {
     true
+}
+
+fn is_yes(b: &bool) -> bool {
+    *b
 }
 
 const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;

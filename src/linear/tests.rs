@@ -129,13 +129,6 @@ fn known_directions() {
 }
 
 #[test]
-fn the_artifact_loader_knows_the_linear_files() {
-    for f in [LINEAR_JSON, LINEAR_WEIGHTS] {
-        assert!(crate::model::OPTIONAL_FILES.contains(&f), "{f}");
-    }
-}
-
-#[test]
 fn several_seeds_give_the_mean_of_their_models() {
     let profiles: Vec<Profile> = (0..40).map(|i| profile(i, i % 2 == 0)).collect();
     let h = params().hashing;

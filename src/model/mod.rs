@@ -1,43 +1,32 @@
 //! The trained classifier: tokenizer, embedding-bag text encoder over profile sections,
-//! numeric features and an MLP head, loaded from a verified artifact directory (or from the
-//! copy embedded in the binary) and used through [`crate::score::Scorer`].
+//! numeric features and an MLP head, built from its files in a verified model artifact
+//! (`crate::artifact`) and used through [`crate::score::Scorer`].
 
 mod artifact;
 mod calibration;
 pub mod config;
-mod embedded;
 mod fast_wordpiece;
 pub mod net;
 pub mod text;
 mod tokenizer;
 
-use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::profile::Profile;
 use crate::score::{Assessment, EngineKind, Reason, ScoreError, Scorer, Thresholds};
 
-pub use artifact::{safetensors_bytes, sha256_hex, ArtifactFiles, ARTIFACT_FILES, OPTIONAL_FILES};
+pub use artifact::{safetensors_bytes, ArtifactFiles, CLASSIFIER_FILES};
 pub use calibration::{thresholds, CalibrationParams, ValidCalibrationParams};
 pub use config::{Calibration, FeatureStats, ModelConfig, FORMAT_VERSION};
 pub use net::{Dims, Weights};
 pub use text::{Encoded, TextEncoder, SECTIONS};
 pub use tokenizer::train_tokenizer;
 
-/// Errors loading, saving or building a model.
+/// Errors parsing or building a model.
 #[derive(Debug, thiserror::Error)]
 pub enum ModelError {
     #[error("model file {file}: {reason}")]
     File { file: String, reason: String },
-    #[error("integrity check failed for model file {file}: {reason}")]
-    Integrity { file: String, reason: String },
-    #[error("model directory {path} not found")]
-    NotFound { path: String },
-    #[error("cannot write model file {file}: {source}")]
-    Write {
-        file: String,
-        source: std::io::Error,
-    },
     #[error("tokenizer: {0}")]
     Tokenizer(String),
     #[error("{0}")]
@@ -70,8 +59,6 @@ pub struct Classifier {
     weights: Weights,
     stats: FeatureStats,
     calibration: Calibration,
-    /// Files carried along unchanged (`metrics.json`, `MODEL_CARD.md`).
-    pub extra: BTreeMap<String, Vec<u8>>,
     /// Feature groups: reason code and the feature indices in it (computed in `new`).
     groups: Vec<(String, Vec<usize>)>,
     /// The first layer transposed, for cheap occlusion (computed in `new`).
@@ -119,7 +106,6 @@ impl Classifier {
         weights: Weights,
         stats: FeatureStats,
         calibration: Calibration,
-        extra: BTreeMap<String, Vec<u8>>,
     ) -> Result<Classifier, ModelError> {
         let bad = |reason: String| ModelError::File {
             file: "config.json".into(),
@@ -175,7 +161,6 @@ impl Classifier {
             weights,
             stats,
             calibration,
-            extra,
             groups,
             truncated: AtomicU64::new(0),
         })
@@ -204,11 +189,6 @@ impl Classifier {
     /// The fitted calibration (`calibration.json`).
     pub fn calibration(&self) -> &Calibration {
         &self.calibration
-    }
-
-    /// The default model embedded in the binary (verified like a directory).
-    pub fn embedded() -> Result<Classifier, ModelError> {
-        Classifier::from_files(&embedded::files())
     }
 
     /// Sections truncated at the token limit since this classifier was built.
@@ -383,4 +363,4 @@ impl Scorer for Classifier {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

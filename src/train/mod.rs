@@ -5,6 +5,7 @@
 mod augment;
 pub mod config;
 pub mod data;
+mod init;
 mod linear;
 pub mod loao;
 mod net;
@@ -18,9 +19,10 @@ use std::path::Path;
 
 use candle_core::Device;
 
-use crate::hybrid::{rule_evidence, HybridParams, HYBRID_FILE};
+use crate::artifact::{Artifact, ArtifactError};
+use crate::hybrid::{rule_evidence, HybridParams};
 use crate::linear::LinearModel;
-use crate::model::{Classifier, FORMAT_VERSION};
+use crate::model::FORMAT_VERSION;
 use crate::rules::RuleSet;
 use crate::score::{Scorer, Thresholds};
 
@@ -38,6 +40,8 @@ pub enum TrainError {
     Data(String),
     #[error("model: {0}")]
     Model(#[from] crate::model::ModelError),
+    #[error("model: {0}")]
+    Artifact(#[from] ArtifactError),
     #[error("hybrid: {0}")]
     Hybrid(#[from] crate::hybrid::HybridError),
     #[error("tensor computation: {0}")]
@@ -58,7 +62,7 @@ pub struct EpochLog {
 
 /// What a run produced.
 pub struct Outcome {
-    pub classifier: Classifier,
+    pub artifact: Artifact,
     pub epochs: Vec<EpochLog>,
 }
 
@@ -293,7 +297,7 @@ pub fn train(
         None
     };
     let fitted = neural::fit_model(cfg, &samples, &|_| true, device, progress)?;
-    let (mut classifier, epochs, logits) = (fitted.classifier, fitted.epochs, fitted.logits);
+    let (classifier, epochs, logits) = (fitted.classifier, fitted.epochs, fitted.logits);
     // The hybrid engine (model and shipped rules stacked), fitted on the validation records
     // early stopping selects on, the domain the thresholds are meant for: fitted on every
     // validation record instead, the ranking was the same but its review threshold flagged
@@ -409,17 +413,14 @@ pub fn train(
     let mut json =
         serde_json::to_vec_pretty(&metrics).map_err(|e| TrainError::Data(e.to_string()))?;
     json.push(b'\n');
-    classifier.extra.insert("metrics.json".into(), json);
-    classifier
-        .extra
-        .insert("MODEL_CARD.md".into(), card.into_bytes());
-    let mut h = hybrid.to_json().into_bytes();
-    h.push(b'\n');
-    classifier.extra.insert(HYBRID_FILE.into(), h);
-    if let Some(LinearRun { model: m, .. }) = &linear {
-        classifier.extra.extend(m.to_files());
-    }
-    Ok(Outcome { classifier, epochs })
+    let artifact = Artifact {
+        classifier,
+        hybrid: Some(hybrid),
+        linear: linear.map(|l| l.model),
+        metrics: json,
+        card: card.into_bytes(),
+    };
+    Ok(Outcome { artifact, epochs })
 }
 
 /// Trains and writes the artifact into `out`.
@@ -430,6 +431,6 @@ pub fn train_to(
     progress: &dyn Progress,
 ) -> Result<Outcome, TrainError> {
     let outcome = train(cfg, device, progress)?;
-    outcome.classifier.save(out)?;
+    outcome.artifact.save(out)?;
     Ok(outcome)
 }

@@ -3,20 +3,18 @@
 //!
 //! Built the candle way: [`Net::new`] asks a `VarBuilder` for each variable by its name (the
 //! names of `model.safetensors`, `crate::model::net::EMB` and the others; the pre-training
-//! head's under `text.`), and [`seeded`] gives the builder whose missing variables are drawn
-//! from the run's seeded ChaCha generator in the order they are asked for, so a run is
-//! reproducible. The variables live in a `VarMap`, from which [`weights`] reads the trained
+//! head's under `text.`), and `super::init::seeded` gives the builder whose missing variables
+//! are drawn from the run's seeded ChaCha generator in the order they are asked for, so a run
+//! is reproducible. The variables live in a `VarMap`, from which [`weights`] reads the trained
 //! weights by the same names. Dropout masks are drawn from the same generator when a training
 //! batch is built ([`Batch::train`]).
 
-use std::sync::Mutex;
-
-use candle_core::{DType, Device, Shape, Tensor, Var};
-use candle_nn::var_builder::SimpleBackend;
+use candle_core::{DType, Device, Tensor, Var};
 use candle_nn::{Init, VarBuilder, VarMap};
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
+use super::init::randn;
 use crate::model::net::{B1, B2, EMB, W1, W2};
 use crate::model::{Dims, Weights};
 
@@ -77,86 +75,6 @@ pub struct Batch {
     pub size: usize,
 }
 
-/// `n` draws of a centred normal by the Box-Muller transform, two uniform draws each.
-fn normal(rng: &mut ChaCha8Rng, n: usize, std: f32) -> Vec<f32> {
-    (0..n)
-        .map(|_| {
-            let u1: f32 = rng.random::<f32>().max(1e-7);
-            let u2: f32 = rng.random::<f32>();
-            std * (-2.0 * u1.ln()).sqrt() * (2.0 * std::f32::consts::PI * u2).cos()
-        })
-        .collect()
-}
-
-/// A `VarMap` whose missing variables are drawn from a seeded generator, in the order a
-/// `VarBuilder` asks for them (see [`seeded`]).
-struct SeededVars<'r> {
-    vars: VarMap,
-    rng: Mutex<&'r mut ChaCha8Rng>,
-}
-
-impl SimpleBackend for SeededVars<'_> {
-    fn get(
-        &self,
-        shape: Shape,
-        name: &str,
-        init: Init,
-        dtype: DType,
-        dev: &Device,
-    ) -> candle_core::Result<Tensor> {
-        let mut vars = self
-            .vars
-            .data()
-            .lock()
-            .expect("the variable map is not poisoned");
-        if let Some(v) = vars.get(name) {
-            if v.shape() != &shape {
-                candle_core::bail!("shape mismatch on {name}: {shape:?} <> {:?}", v.shape())
-            }
-            return Ok(v.as_tensor().clone());
-        }
-        if dtype != DType::F32 {
-            candle_core::bail!("{name}: seeded variables are f32, not {dtype:?}")
-        }
-        let n = shape.elem_count();
-        let data = match init {
-            Init::Const(c) => vec![c as f32; n],
-            // The standard deviation is given as an f32 widened to f64, so this is exact.
-            Init::Randn { mean: 0.0, stdev } => {
-                let mut rng = self.rng.lock().expect("the generator is not poisoned");
-                normal(&mut rng, n, stdev as f32)
-            }
-            other => candle_core::bail!("{name}: no seeded draw for {other:?}"),
-        };
-        let var = Var::from_vec(data, shape, dev)?;
-        let tensor = var.as_tensor().clone();
-        vars.insert(name.to_owned(), var);
-        Ok(tensor)
-    }
-
-    fn get_unchecked(&self, name: &str, _: DType, _: &Device) -> candle_core::Result<Tensor> {
-        candle_core::bail!("{name}: seeded variables need a shape and an initialisation")
-    }
-
-    fn contains_tensor(&self, name: &str) -> bool {
-        self.vars
-            .data()
-            .lock()
-            .expect("the variable map is not poisoned")
-            .contains_key(name)
-    }
-}
-
-/// A `VarBuilder` over `vars` that draws each missing variable from `rng` (centred normals and
-/// constants only), in the order they are asked for.
-pub fn seeded<'r>(vars: &VarMap, rng: &'r mut ChaCha8Rng, device: &Device) -> VarBuilder<'r> {
-    let backend = SeededVars {
-        vars: vars.clone(),
-        rng: Mutex::new(rng),
-    };
-    VarBuilder::from_backend(Box::new(backend), DType::F32, device.clone())
-}
-
 /// The weights of the scored network, read from training's variables by name.
 pub fn weights(vars: &VarMap, dims: Dims) -> candle_core::Result<Weights> {
     let data = vars
@@ -167,14 +85,6 @@ pub fn weights(vars: &VarMap, dims: Dims) -> candle_core::Result<Weights> {
         Some(v) => v.as_tensor().flatten_all()?.to_vec1::<f32>(),
         None => candle_core::bail!("no variable {name}"),
     })
-}
-
-/// A centred normal initialisation with the standard deviation computed in `f32`.
-fn randn(stdev: f32) -> Init {
-    Init::Randn {
-        mean: 0.0,
-        stdev: stdev as f64,
-    }
 }
 
 impl Net {
@@ -402,5 +312,119 @@ pub fn bce(logits: &Tensor, target: &Tensor, weight: &Tensor) -> candle_core::Re
 }
 
 #[cfg(test)]
-#[path = "net_tests.rs"]
-mod tests;
+mod tests {
+    use rand::SeedableRng;
+
+    use super::*;
+    use crate::train::init::seeded;
+
+    const DIMS: Dims = Dims {
+        rows: 30,
+        dim: 4,
+        hidden: 6,
+        sections: 3,
+        features: 2,
+    };
+
+    fn examples() -> Vec<Example> {
+        let ex = |ids: Vec<Vec<u32>>, features: Vec<f32>| Example {
+            ids,
+            features,
+            target: 1.0,
+            weight: 1.0,
+        };
+        vec![
+            ex(vec![vec![1, 2, 3], vec![], vec![29, 0]], vec![0.5, -1.0]),
+            ex(vec![vec![], vec![], vec![]], vec![0.0, 2.0]),
+            ex(vec![vec![7], vec![7, 7, 8], vec![]], vec![-3.0, 0.25]),
+        ]
+    }
+
+    /// A seeded network whose biases are not zero, so that they are compared too.
+    fn net(vars: &VarMap) -> Net {
+        let mut rng = ChaCha8Rng::seed_from_u64(5);
+        let net = Net::new(&DIMS, seeded(vars, &mut rng, &Device::Cpu)).unwrap();
+        let dev = &Device::Cpu;
+        let b1: Vec<f32> = (0..DIMS.hidden).map(|h| 0.1 * h as f32 - 0.2).collect();
+        let mut vars = vars.clone();
+        vars.set_one(B1, Tensor::from_vec(b1, DIMS.hidden, dev).unwrap())
+            .unwrap();
+        vars.set_one(B2, Tensor::new(&[0.3f32], dev).unwrap())
+            .unwrap();
+        net
+    }
+
+    #[test]
+    fn the_scoring_forward_pass_equals_the_training_one_on_the_same_weights() {
+        let vars = VarMap::new();
+        let net = net(&vars);
+        let ex = examples();
+        let refs: Vec<&Example> = ex.iter().collect();
+        let batch = Batch::eval(&refs, &DIMS, &Device::Cpu).unwrap();
+        let trained = net
+            .forward_t(&batch, false)
+            .unwrap()
+            .to_vec1::<f32>()
+            .unwrap();
+        let w = weights(&vars, DIMS).unwrap();
+        assert_eq!(w.b2, 0.3);
+        for (e, z) in ex.iter().zip(&trained) {
+            let scored = w.forward(w.input(&e.ids, &e.features)).logit;
+            assert!((scored - z).abs() < 1e-5, "scored {scored}, trained {z}");
+        }
+        // The logits are not all alike, so the comparison says something.
+        assert!((trained[0] - trained[1]).abs() > 1e-3, "{trained:?}");
+    }
+
+    #[test]
+    fn variables_are_named_as_in_the_artifact_and_drawn_reproducibly() {
+        let (a, b) = (VarMap::new(), VarMap::new());
+        net(&a);
+        net(&b);
+        let mut names: Vec<String> = a.data().lock().unwrap().keys().cloned().collect();
+        names.sort();
+        assert_eq!(names, ["b1", "b2", "emb", "text.b", "text.w", "w1", "w2"]);
+        assert_eq!(weights(&a, DIMS).unwrap(), weights(&b, DIMS).unwrap());
+        // A second builder over the same map returns the existing variables, not new draws.
+        let mut rng = ChaCha8Rng::seed_from_u64(99);
+        let again = Net::new(&DIMS, seeded(&a, &mut rng, &Device::Cpu)).unwrap();
+        let before = weights(&a, DIMS).unwrap();
+        assert_eq!(again.emb.to_vec2::<f32>().unwrap().concat(), before.emb);
+    }
+
+    #[test]
+    fn the_heads_train_their_own_variables_and_dropout_only_in_training() {
+        let vars = VarMap::new();
+        let mut net = net(&vars);
+        assert_eq!(net.vars().unwrap().len(), 5);
+        net.set_head(Head::Text);
+        assert_eq!(net.vars().unwrap().len(), 3);
+        net.set_head(Head::Full);
+        let ex = examples();
+        let refs: Vec<&Example> = ex.iter().collect();
+        let noise = Noise {
+            dropout: 0.5,
+            ..Noise::default()
+        };
+        let mut rng = ChaCha8Rng::seed_from_u64(1);
+        let batch = Batch::train(&refs, &DIMS, noise, &mut rng, &Device::Cpu).unwrap();
+        let eval = net
+            .forward_t(&batch, false)
+            .unwrap()
+            .to_vec1::<f32>()
+            .unwrap();
+        let clean = Batch::eval(&refs, &DIMS, &Device::Cpu).unwrap();
+        let want = net
+            .forward_t(&clean, false)
+            .unwrap()
+            .to_vec1::<f32>()
+            .unwrap();
+        assert_eq!(eval, want);
+        let dropped = net
+            .forward_t(&batch, true)
+            .unwrap()
+            .to_vec1::<f32>()
+            .unwrap();
+        assert_ne!(dropped, want);
+    }
+}

@@ -3,8 +3,6 @@
 //! thresholds for stated false-positive rates. Used once for the shipped model and once per
 //! held-out author by the leave-one-author-out evaluation.
 
-use std::collections::BTreeMap;
-
 use candle_core::Device;
 use candle_nn::{AdamW, Optimizer, ParamsAdamW, VarMap};
 use rand::seq::SliceRandom;
@@ -20,7 +18,8 @@ use crate::rules::RuleSet;
 
 use super::config::{self, TrainConfig};
 use super::data::{Part, Sample};
-use super::net::{bce, seeded, weights, Batch, Example, Head, Net, Noise};
+use super::init::seeded;
+use super::net::{bce, weights, Batch, Example, Head, Net, Noise};
 use super::{round6, EpochLog, Progress, TrainError};
 
 /// Thresholds at two false-positive rates (the model's calibration's, which the
@@ -190,14 +189,7 @@ pub fn fit_model(
         "calibration: temperature {:.3}, review >= {:.3}, fake >= {:.3}",
         calibration.temperature, calibration.review, calibration.fake
     ));
-    let classifier = Classifier::new(
-        model_cfg,
-        encoder,
-        weights,
-        stats,
-        calibration,
-        BTreeMap::new(),
-    )?;
+    let classifier = Classifier::new(model_cfg, encoder, weights, stats, calibration)?;
     Ok(FittedModel {
         classifier,
         epochs,

@@ -33,6 +33,7 @@ const LAYERS: &[&[&str]] = &[
     &["hybrid", "synth", "datasets"],
     &["model", "eval"],
     &["linear"],
+    &["artifact"],
     &["train"],
     &["cli"],
 ];
@@ -52,8 +53,8 @@ const FILE_MODULES: &[(&str, &str)] = &[
     ("rules", "a rule file, in `RuleSet::from_file`"),
     ("hybrid", "a coefficients file, in `HybridParams::load`"),
     (
-        "model",
-        "the artifact directory, in `load` and `save` (`artifact.rs`)",
+        "artifact",
+        "the model directory, in `Artifact::load` and `save`",
     ),
     ("train", "the training configuration file"),
     ("datasets", "public data sets and their checksums"),
@@ -72,6 +73,8 @@ const ENGINE_FILE: &str = "src/cli/engine.rs";
 const ENGINE_SETUP: &[(&str, &str)] = &[
     ("Classifier", "load"),
     ("Classifier", "embedded"),
+    ("Artifact", "load"),
+    ("Artifact", "embedded"),
     ("RuleSet", "from_file"),
     ("RuleSet", "default_rules"),
     ("LinearModel", "from_files"),

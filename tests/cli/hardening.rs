@@ -633,8 +633,8 @@ fn score_with_model(dir: &std::path::Path, engine: &str) -> (i32, String) {
 // Row 3: a hybrid.json that the manifest does not list.
 #[test]
 fn an_unlisted_hybrid_file_beside_a_model_is_refused_by_name() {
-    let mut c = linkscreen::model::Classifier::embedded().unwrap();
-    c.extra.remove("hybrid.json");
+    let mut c = linkscreen::artifact::Artifact::embedded().unwrap();
+    c.hybrid = None;
     let dir = tempfile::tempdir().unwrap();
     c.save(dir.path()).unwrap();
     let (code, stderr) = score_with_model(dir.path(), "hybrid");

@@ -1,7 +1,7 @@
 //! The default model, compiled into the binary so a single copied executable works on an
 //! air-gapped machine. Its files are verified against their manifest at load, like any other.
 
-use super::artifact::ArtifactFiles;
+use crate::model::ArtifactFiles;
 
 macro_rules! embed {
     ($($name:literal),* $(,)?) => {
