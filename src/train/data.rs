@@ -1,13 +1,14 @@
 //! Training data: synthetic profiles, public data sets and extra labelled files, each record
 //! with its source, family and group, then a group-aware train/validation/test split.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use crate::datasets::{self, Split};
 use crate::meta::Meta;
 use crate::profile::{self, Entry, Label, Profile};
 
-use super::config::{DataConfig, FileSource};
+use super::config::{DataConfig, FileSource, TrainConfig};
 use super::{Progress, TrainError};
 
 /// Which split a record belongs to.
@@ -150,6 +151,42 @@ fn load_file(
         ));
     }
     Ok(())
+}
+
+/// The run's labelled records: every configured source loaded, split, and the training fakes'
+/// augmented copies added; the counts are reported.
+pub fn prepare(cfg: &TrainConfig, progress: &dyn Progress) -> Result<Vec<Sample>, TrainError> {
+    let mut samples = load(&cfg.data, cfg.seed, progress)?;
+    split(&mut samples, cfg.data.split, cfg.seed);
+    let copies = super::augment::copies(&samples, &cfg.augment, cfg.seed);
+    if !copies.is_empty() {
+        progress.note(&format!(
+            "augmentation: {} training copies of fakes",
+            copies.len()
+        ));
+    }
+    samples.extend(copies);
+    let count = |p: Part| samples.iter().filter(|s| s.part == p).count();
+    progress.note(&format!(
+        "{} labelled records: train {}, val {}, test {}",
+        samples.len(),
+        count(Part::Train),
+        count(Part::Val),
+        count(Part::Test)
+    ));
+    let mut by_source: BTreeMap<&str, [usize; 3]> = BTreeMap::new();
+    for s in &samples {
+        by_source.entry(&s.source).or_default()[s.part as usize] += 1;
+    }
+    for (source, [tr, va, te]) in &by_source {
+        progress.note(&format!("  {source}: train {tr}, val {va}, test {te}"));
+    }
+    if count(Part::Train) == 0 || count(Part::Val) == 0 {
+        return Err(TrainError::Data(
+            "the split left no training or no validation records".into(),
+        ));
+    }
+    Ok(samples)
 }
 
 /// Loads every configured source (without splitting).

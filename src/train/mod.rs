@@ -1,6 +1,8 @@
-//! Training: data loading and group-aware splits, augmentation, the linear engine and the
-//! neural model (`neural`), leave-one-author-out evaluation (`loao`), the hybrid's stacking,
-//! and the artifact with its metrics and model card.
+//! Training: [`train`] is a chain of fitted steps. Data (`data`: loading, group-aware splits,
+//! augmentation), the linear engine (`linear`), the neural model (`neural`: tokenizer,
+//! feature statistics, network in `net` and `init`, calibration), the hybrid's stacking
+//! (`stack`), leave-one-author-out figures (`loao`), the report (`report`: metrics and model
+//! card) and the artifact. The library prints nothing: it reports to a [`Progress`].
 
 mod augment;
 pub mod config;
@@ -13,6 +15,7 @@ mod neural;
 mod progress;
 mod report;
 mod sources;
+mod stack;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -20,15 +23,14 @@ use std::path::Path;
 use candle_core::Device;
 
 use crate::artifact::{Artifact, ArtifactError};
-use crate::hybrid::{rule_evidence, HybridParams};
 use crate::linear::LinearModel;
 use crate::model::FORMAT_VERSION;
-use crate::rules::RuleSet;
 use crate::score::{Scorer, Thresholds};
 
 pub use config::TrainConfig;
 use data::{Part, Sample};
 pub use progress::{Progress, Silent};
+use stack::Stack;
 
 #[derive(Debug, thiserror::Error)]
 pub enum TrainError {
@@ -85,23 +87,6 @@ pub fn device(spec: &str) -> Result<Device, TrainError> {
             Ok(Device::new_cuda(n)?)
         }
     }
-}
-
-/// Fits the hybrid engine's stacking on the validation records (those of `on` only, when it
-/// names a source), with the thresholds at the configured false-positive rates.
-fn fit_hybrid(
-    samples: &[Sample],
-    p_model: &[f32],
-    evidence: &[f32],
-    on: Option<&str>,
-    c: &config::CalibrationConfig,
-) -> Result<HybridParams, TrainError> {
-    let keep = |s: &Sample| s.part == Part::Val && on.is_none_or(|o| o == "all" || s.source == o);
-    let idx: Vec<usize> = (0..samples.len()).filter(|&i| keep(&samples[i])).collect();
-    let p: Vec<f32> = idx.iter().map(|&i| p_model[i]).collect();
-    let e: Vec<f32> = idx.iter().map(|&i| evidence[i]).collect();
-    let y: Vec<bool> = idx.iter().map(|&i| samples[i].fake).collect();
-    Ok(HybridParams::fit_at(&p, &e, &y, c.review_fpr, c.fake_fpr)?)
 }
 
 /// The linear engine of a run, with its out-of-fold logits on the author records (when there
@@ -210,186 +195,206 @@ fn logit(p: f32) -> f32 {
     (p / (1.0 - p)).ln()
 }
 
-/// Trains a model from a configuration, reporting to `progress`. Timing is reported, never
-/// written into the artifact, so the same config and seed give identical files.
+/// Trains every engine from a configuration, reporting to `progress`: a chain of fitted steps
+/// (data, then the linear engine, the neural model's tokenizer, statistics, network and
+/// calibration, then the hybrid, the leave-one-author-out figures, the report and the
+/// artifact). Timing is reported, never written into the artifact, so the same config and
+/// seed give identical files.
 pub fn train(
     cfg: &TrainConfig,
     device: &Device,
     progress: &dyn Progress,
 ) -> Result<Outcome, TrainError> {
-    let mut samples = data::load(&cfg.data, cfg.seed, progress)?;
-    data::split(&mut samples, cfg.data.split, cfg.seed);
-    let copies = augment::copies(&samples, &cfg.augment, cfg.seed);
-    if !copies.is_empty() {
-        progress.note(&format!(
-            "augmentation: {} training copies of fakes",
-            copies.len()
-        ));
-    }
-    samples.extend(copies);
-    let count = |p: Part| samples.iter().filter(|s| s.part == p).count();
-    progress.note(&format!(
-        "{} labelled records: train {}, val {}, test {}",
-        samples.len(),
-        count(Part::Train),
-        count(Part::Val),
-        count(Part::Test)
-    ));
-    let mut by_source: BTreeMap<&str, [usize; 3]> = BTreeMap::new();
-    for s in &samples {
-        by_source.entry(&s.source).or_default()[s.part as usize] += 1;
-    }
-    for (source, [tr, va, te]) in &by_source {
-        progress.note(&format!("  {source}: train {tr}, val {va}, test {te}"));
-    }
-    if count(Part::Train) == 0 || count(Part::Val) == 0 {
-        return Err(TrainError::Data(
-            "the split left no training or no validation records".into(),
-        ));
-    }
-    // The author records, held out in turn.
-    let names: Vec<String> = cfg
-        .data
-        .files
-        .iter()
-        .filter(|f| f.author)
-        .map(|f| {
-            let stem = std::path::Path::new(&f.path)
-                .file_stem()
-                .map(|s| s.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            f.name.clone().unwrap_or_else(|| format!("file:{stem}"))
-        })
-        .collect();
-    let eval_idx: Vec<usize> = (0..samples.len())
-        .filter(|&i| samples[i].author.is_some() && !samples[i].augmented)
-        .collect();
-    let authors = loao::Authors {
-        names: &names,
-        fold: eval_idx
-            .iter()
-            .map(|&i| {
-                let a = samples[i].author.as_deref();
-                names
-                    .iter()
-                    .position(|n| Some(n.as_str()) == a)
-                    .unwrap_or(0)
-            })
-            .collect(),
-        fake: eval_idx.iter().map(|&i| samples[i].fake).collect(),
-        thin: eval_idx
-            .iter()
-            .map(|&i| crate::score::too_thin(&samples[i].profile))
-            .collect(),
-        invitation: eval_idx.iter().map(|&i| samples[i].invitation).collect(),
-    };
+    let samples = data::prepare(cfg, progress)?;
+    let folds = Folds::new(cfg, &samples);
+    let authors = folds.authors(&samples);
     let linear = match &cfg.linear {
         Some(p) => Some(train_linear(
-            cfg, p, &samples, &authors, &eval_idx, progress,
+            cfg,
+            p,
+            &samples,
+            &authors,
+            &folds.eval_idx,
+            progress,
         )?),
         None => None,
     };
-    let model_oof = if cfg.loao.engines.iter().any(|e| e == "model") && !names.is_empty() {
+    let model_oof = if cfg.loao.engines.iter().any(|e| e == "model") && !folds.names.is_empty() {
         Some(model_out_of_fold(
-            cfg, &samples, &authors, &eval_idx, device, progress,
+            cfg,
+            &samples,
+            &authors,
+            &folds.eval_idx,
+            device,
+            progress,
         )?)
     } else {
         None
     };
     let fitted = neural::fit_model(cfg, &samples, &|_| true, device, progress)?;
-    let (classifier, epochs, logits) = (fitted.classifier, fitted.epochs, fitted.logits);
-    // The hybrid engine (model and shipped rules stacked), fitted on the validation records
-    // early stopping selects on, the domain the thresholds are meant for: fitted on every
-    // validation record instead, the ranking was the same but its review threshold flagged
-    // 5.3% of the synthetic test split's genuine profiles against 4.1% (the target is 5%).
-    let rules = RuleSet::default_rules();
-    let assessed: Vec<_> = samples
-        .iter()
-        .map(|s| rules.assess_profile(&s.profile))
-        .collect();
-    let model_scores: Vec<f32> = logits.iter().map(|&z| classifier.calibrate(z)).collect();
-    let evidence: Vec<f32> = assessed.iter().map(rule_evidence).collect();
-    let select_on = cfg.finetune.select_on.as_deref();
-    let hybrid = fit_hybrid(
-        &samples,
-        &model_scores,
-        &evidence,
-        select_on,
-        &cfg.calibration,
+    let stack = Stack::fit(cfg, &samples, &fitted, progress)?;
+    let figures = loao_figures(
+        cfg,
+        &authors,
+        &folds.eval_idx,
+        &stack,
+        linear.as_ref(),
+        model_oof.as_deref(),
+        progress,
     )?;
-    progress.note(&format!(
-        "hybrid on validation ({}): a {:.3}, b {:.3}, c {:.3}{}",
-        select_on.unwrap_or("all"),
-        hybrid.a,
-        hybrid.b,
-        hybrid.c,
-        hybrid.thresholds.map_or(String::new(), |t| format!(
-            ", review >= {:.3}, fake >= {:.3}",
-            t.review, t.fake
-        ))
-    ));
-    // Leave-one-author-out figures of every engine that has out-of-fold scores; the rules are
-    // not trained, so their scores on each author are out of fold by construction.
-    let mut loao_figures = BTreeMap::new();
-    if !names.is_empty() {
-        let rules_z: Vec<f32> = eval_idx.iter().map(|&i| logit(assessed[i].score)).collect();
-        loao_figures.insert(
-            "rules".to_owned(),
-            loao::figures(&authors, &rules_z, &cfg.loao, cfg.seed),
-        );
-        if let Some(z) = linear.as_ref().and_then(|l| l.out_of_fold.as_ref()) {
-            loao_figures.insert(
-                "linear".to_owned(),
-                loao::figures(&authors, z, &cfg.loao, cfg.seed),
-            );
-            let e: Vec<f32> = eval_idx.iter().map(|&i| evidence[i]).collect();
-            let stacked = loao::stacked(&authors, z, &e, &cfg.loao)?;
-            loao_figures.insert(
-                "linear+rules".to_owned(),
-                loao::figures(&authors, &stacked, &cfg.loao, cfg.seed),
-            );
-        }
-        if let Some(z) = &model_oof {
-            loao_figures.insert(
-                "model".to_owned(),
-                loao::figures(&authors, z, &cfg.loao, cfg.seed),
-            );
-            // The two learned engines averaged (logit mean): does the neural model add what
-            // the linear engine misses on a new author?
-            if let Some(zl) = linear.as_ref().and_then(|l| l.out_of_fold.as_ref()) {
-                let mean: Vec<f32> = zl.iter().zip(z).map(|(a, b)| 0.5 * (a + b)).collect();
-                loao_figures.insert(
-                    "linear+model".to_owned(),
-                    loao::figures(&authors, &mean, &cfg.loao, cfg.seed),
-                );
-            }
-        }
-        for (engine, f) in &loao_figures {
-            progress.note(&format!(
-                "leave-one-author-out {engine}: pooled ROC-AUC {}, mean {}, genuine flagged {:.3}, fakes caught {:.3}",
-                f.pooled.roc_auc.map_or("-".into(), |v| format!("{v:.4}")),
-                f.mean_roc_auc.map_or("-".into(), |v| format!("{v:.4}")),
-                f.verdicts.genuine_flagged,
-                f.verdicts.fakes_caught
-            ));
+    let (metrics, card) = report(cfg, &samples, &fitted, &stack, linear.as_ref(), &figures)?;
+    Ok(Outcome {
+        artifact: Artifact {
+            classifier: fitted.classifier,
+            hybrid: Some(stack.params),
+            linear: linear.map(|l| l.model),
+            metrics,
+            card,
+        },
+        epochs: fitted.epochs,
+    })
+}
+
+/// The author files' records, held out in turn by the leave-one-author-out evaluation.
+struct Folds {
+    /// The author files' names, one fold each.
+    names: Vec<String>,
+    /// The records evaluated out of fold: the author records, augmented copies left out.
+    eval_idx: Vec<usize>,
+}
+
+impl Folds {
+    fn new(cfg: &TrainConfig, samples: &[Sample]) -> Folds {
+        let names: Vec<String> = cfg
+            .data
+            .files
+            .iter()
+            .filter(|f| f.author)
+            .map(|f| {
+                let stem = std::path::Path::new(&f.path)
+                    .file_stem()
+                    .map(|s| s.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                f.name.clone().unwrap_or_else(|| format!("file:{stem}"))
+            })
+            .collect();
+        let eval_idx: Vec<usize> = (0..samples.len())
+            .filter(|&i| samples[i].author.is_some() && !samples[i].augmented)
+            .collect();
+        Folds { names, eval_idx }
+    }
+
+    fn authors<'a>(&'a self, samples: &[Sample]) -> loao::Authors<'a> {
+        let (names, eval_idx) = (&self.names, &self.eval_idx);
+        loao::Authors {
+            names,
+            fold: eval_idx
+                .iter()
+                .map(|&i| {
+                    let a = samples[i].author.as_deref();
+                    names
+                        .iter()
+                        .position(|n| Some(n.as_str()) == a)
+                        .unwrap_or(0)
+                })
+                .collect(),
+            fake: eval_idx.iter().map(|&i| samples[i].fake).collect(),
+            thin: eval_idx
+                .iter()
+                .map(|&i| crate::score::too_thin(&samples[i].profile))
+                .collect(),
+            invitation: eval_idx.iter().map(|&i| samples[i].invitation).collect(),
         }
     }
-    // Metrics for every engine on the same records.
-    let hybrid_scores: Vec<f32> = model_scores
+}
+
+/// Leave-one-author-out figures of every engine that has out-of-fold scores; the rules are
+/// not trained, so their scores on each author are out of fold by construction.
+fn loao_figures(
+    cfg: &TrainConfig,
+    authors: &loao::Authors,
+    eval_idx: &[usize],
+    stack: &Stack,
+    linear: Option<&LinearRun>,
+    model_oof: Option<&[f32]>,
+    progress: &dyn Progress,
+) -> Result<BTreeMap<String, loao::EngineLoao>, TrainError> {
+    let mut loao_figures = BTreeMap::new();
+    if authors.names.is_empty() {
+        return Ok(loao_figures);
+    }
+    let rules_z: Vec<f32> = eval_idx
         .iter()
-        .zip(&evidence)
+        .map(|&i| logit(stack.assessed[i].score))
+        .collect();
+    loao_figures.insert(
+        "rules".to_owned(),
+        loao::figures(authors, &rules_z, &cfg.loao, cfg.seed),
+    );
+    if let Some(z) = linear.and_then(|l| l.out_of_fold.as_ref()) {
+        loao_figures.insert(
+            "linear".to_owned(),
+            loao::figures(authors, z, &cfg.loao, cfg.seed),
+        );
+        let e: Vec<f32> = eval_idx.iter().map(|&i| stack.evidence[i]).collect();
+        let stacked = loao::stacked(authors, z, &e, &cfg.loao)?;
+        loao_figures.insert(
+            "linear+rules".to_owned(),
+            loao::figures(authors, &stacked, &cfg.loao, cfg.seed),
+        );
+    }
+    if let Some(z) = model_oof {
+        loao_figures.insert(
+            "model".to_owned(),
+            loao::figures(authors, z, &cfg.loao, cfg.seed),
+        );
+        // The two learned engines averaged (logit mean): does the neural model add what the
+        // linear engine misses on a new author?
+        if let Some(zl) = linear.and_then(|l| l.out_of_fold.as_ref()) {
+            let mean: Vec<f32> = zl.iter().zip(z).map(|(a, b)| 0.5 * (a + b)).collect();
+            loao_figures.insert(
+                "linear+model".to_owned(),
+                loao::figures(authors, &mean, &cfg.loao, cfg.seed),
+            );
+        }
+    }
+    for (engine, f) in &loao_figures {
+        progress.note(&format!(
+            "leave-one-author-out {engine}: pooled ROC-AUC {}, mean {}, genuine flagged {:.3}, fakes caught {:.3}",
+            f.pooled.roc_auc.map_or("-".into(), |v| format!("{v:.4}")),
+            f.mean_roc_auc.map_or("-".into(), |v| format!("{v:.4}")),
+            f.verdicts.genuine_flagged,
+            f.verdicts.fakes_caught
+        ));
+    }
+    Ok(loao_figures)
+}
+
+/// The metrics of every engine on the same records (`metrics.json`) and the model card.
+fn report(
+    cfg: &TrainConfig,
+    samples: &[Sample],
+    fitted: &neural::FittedModel,
+    stack: &Stack,
+    linear: Option<&LinearRun>,
+    loao_figures: &BTreeMap<String, loao::EngineLoao>,
+) -> Result<(Vec<u8>, Vec<u8>), TrainError> {
+    let (classifier, epochs, hybrid) = (&fitted.classifier, &fitted.epochs, &stack.params);
+    let hybrid_scores: Vec<f32> = stack
+        .model_scores
+        .iter()
+        .zip(&stack.evidence)
         .map(|(&p, &e)| hybrid.combine(p, e))
         .collect();
-    let linear_scored: Option<(Vec<f32>, Thresholds)> = linear
-        .as_ref()
-        .map(|l| (l.scores.clone(), l.model.spec().thresholds));
+    let linear_scored: Option<(Vec<f32>, Thresholds)> =
+        linear.map(|l| (l.scores.clone(), l.model.spec().thresholds));
     let scored = report::Scored {
-        samples: &samples,
-        model: model_scores,
-        rules: assessed.iter().map(|a| a.score).collect(),
+        samples,
+        model: stack.model_scores.clone(),
+        rules: stack.assessed.iter().map(|a| a.score).collect(),
         hybrid: hybrid_scores,
         model_t: classifier.thresholds(),
-        rules_t: rules.thresholds(),
+        rules_t: stack.rules.thresholds(),
         hybrid_t: hybrid.thresholds.unwrap_or(classifier.thresholds()),
         linear: linear_scored,
     };
@@ -400,7 +405,7 @@ pub fn train(
         "config": cfg,
         "calibration": classifier.calibration(),
         "hybrid": hybrid,
-        "linear": linear.as_ref().map(|LinearRun { model: m, .. }| serde_json::json!({
+        "linear": linear.map(|LinearRun { model: m, .. }| serde_json::json!({
             "calibration": m.spec().calibration,
             "thresholds": m.spec().thresholds,
         })),
@@ -409,18 +414,11 @@ pub fn train(
         "splits": by_split,
         "synthetic_families_test": families,
     });
-    let card = report::model_card(&metrics, &by_split, &families, &loao_figures);
+    let card = report::model_card(&metrics, &by_split, &families, loao_figures);
     let mut json =
         serde_json::to_vec_pretty(&metrics).map_err(|e| TrainError::Data(e.to_string()))?;
     json.push(b'\n');
-    let artifact = Artifact {
-        classifier,
-        hybrid: Some(hybrid),
-        linear: linear.map(|l| l.model),
-        metrics: json,
-        card: card.into_bytes(),
-    };
-    Ok(Outcome { artifact, epochs })
+    Ok((json, card.into_bytes()))
 }
 
 /// Trains and writes the artifact into `out`.

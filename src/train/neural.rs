@@ -12,7 +12,7 @@ use rand_chacha::ChaCha8Rng;
 use crate::metrics::Ranked;
 use crate::model::{
     train_tokenizer, Calibration, CalibrationParams, Classifier, Dims, Encoded, FeatureStats,
-    ModelConfig, TextEncoder, FORMAT_VERSION, SECTIONS,
+    ModelConfig, TextEncoder, Weights, FORMAT_VERSION, SECTIONS,
 };
 use crate::rules::RuleSet;
 
@@ -59,9 +59,44 @@ pub fn fit_model(
     device: &Device,
     progress: &dyn Progress,
 ) -> Result<FittedModel, TrainError> {
-    let mut rng = ChaCha8Rng::seed_from_u64(cfg.seed);
     let is_train = |s: &Sample| s.part == Part::Train && include(s);
-    // Tokenizer on the normalised text of the training split only.
+    let encoder = fit_encoder(cfg, samples, &is_train, progress)?;
+    let encoded: Vec<Encoded> = samples.iter().map(|s| encoder.encode(&s.profile)).collect();
+    let stats = fit_stats(cfg, samples, &encoded, &is_train);
+    let data = Data {
+        samples,
+        encoded: &encoded,
+        stats: &stats,
+        is_train: &is_train,
+    };
+    let (weights, epochs) = fit_net(cfg, &data, encoder.vocab as usize, device, progress)?;
+    let (calibration, logits) = fit_calibration(cfg, &data, &weights, progress)?;
+    let m = &cfg.model;
+    let model_cfg = ModelConfig {
+        format_version: FORMAT_VERSION,
+        dim: m.dim,
+        hidden: m.hidden,
+        vocab: encoder.vocab as usize,
+        buckets: m.buckets,
+        max_tokens: m.max_tokens,
+        rule_features: m.rule_features,
+        sections: SECTIONS.iter().map(|s| s.to_string()).collect(),
+    };
+    let classifier = Classifier::new(model_cfg, encoder, weights, stats, calibration)?;
+    Ok(FittedModel {
+        classifier,
+        epochs,
+        logits,
+    })
+}
+
+/// The tokenizer, fitted on the normalised text of the training records only, in its encoder.
+fn fit_encoder(
+    cfg: &TrainConfig,
+    samples: &[Sample],
+    is_train: &dyn Fn(&Sample) -> bool,
+    progress: &dyn Progress,
+) -> Result<TextEncoder, TrainError> {
     let texts: Vec<String> = samples
         .iter()
         .filter(|s| is_train(s))
@@ -72,22 +107,58 @@ pub fn fit_model(
     let vocab = tokenizer.get_vocab_size(true);
     progress.note(&format!("tokenizer: {vocab} entries"));
     let m = &cfg.model;
-    let encoder = TextEncoder::new(
+    Ok(TextEncoder::new(
         tokenizer,
         vocab as u32,
         m.buckets as u32,
         m.max_tokens,
         m.rule_features.then(RuleSet::default_rules),
-    );
-    let encoded: Vec<Encoded> = samples.iter().map(|s| encoder.encode(&s.profile)).collect();
-    let names = crate::features::names(m.rule_features);
+    ))
+}
+
+/// The features' standardisation statistics, on the training records only.
+fn fit_stats(
+    cfg: &TrainConfig,
+    samples: &[Sample],
+    encoded: &[Encoded],
+    is_train: &dyn Fn(&Sample) -> bool,
+) -> FeatureStats {
+    let names = crate::features::names(cfg.model.rule_features);
     let train_rows: Vec<Vec<f32>> = samples
         .iter()
-        .zip(&encoded)
+        .zip(encoded)
         .filter(|(s, _)| is_train(s))
         .map(|(_, e)| e.features.clone())
         .collect();
-    let stats = FeatureStats::fit(names, &train_rows);
+    FeatureStats::fit(names, &train_rows)
+}
+
+/// The encoded records a network is fitted on.
+struct Data<'a> {
+    samples: &'a [Sample],
+    encoded: &'a [Encoded],
+    stats: &'a FeatureStats,
+    is_train: &'a dyn Fn(&Sample) -> bool,
+}
+
+/// The network: its variables drawn from the run's seed, the text encoder pre-trained with the
+/// text head, then the whole model fine-tuned (best epoch kept); returns the weights of the
+/// scored network and the epochs' logs.
+fn fit_net(
+    cfg: &TrainConfig,
+    data: &Data,
+    vocab: usize,
+    device: &Device,
+    progress: &dyn Progress,
+) -> Result<(Weights, Vec<EpochLog>), TrainError> {
+    let Data {
+        samples,
+        encoded,
+        stats,
+        is_train,
+    } = *data;
+    let mut rng = ChaCha8Rng::seed_from_u64(cfg.seed);
+    let m = &cfg.model;
     let (w_pos, w_neg) = class_weights(samples.iter().filter(|s| is_train(s)));
     // The text head trains and validates on the records that have text.
     let keep = |s: &Sample, e: &Encoded, part: Part, head: Head| {
@@ -100,7 +171,7 @@ pub fn fit_model(
     let selected = |head: Head, on: &Option<String>| -> Vec<bool> {
         samples
             .iter()
-            .zip(&encoded)
+            .zip(encoded)
             .filter(|(s, e)| keep(s, e, Part::Val, head))
             .map(|(s, _)| on.as_deref().is_none_or(|o| o == "all" || s.source == o))
             .collect()
@@ -108,7 +179,7 @@ pub fn fit_model(
     let examples = |part: Part, head: Head| -> Vec<Example> {
         samples
             .iter()
-            .zip(&encoded)
+            .zip(encoded)
             .filter(|(s, e)| keep(s, e, part, head))
             .map(|(s, e)| Example {
                 ids: e.ids.clone(),
@@ -160,20 +231,24 @@ pub fn fit_model(
     epochs.extend(run_stage(
         &mut net, stage, &tr, &va, &sel, &mut rng, progress,
     )?);
-    let model_cfg = ModelConfig {
-        format_version: FORMAT_VERSION,
-        dim: m.dim,
-        hidden: m.hidden,
-        vocab,
-        buckets: m.buckets,
-        max_tokens: m.max_tokens,
-        rule_features: m.rule_features,
-        sections: SECTIONS.iter().map(|s| s.to_string()).collect(),
-    };
-    let weights = weights(&vars, dims)?;
-    // Calibration on validation, through the scoring path itself.
-    let logits: Vec<f32> = encoded.iter().map(|e| weights.logit(e, &stats)).collect();
-    let (val_logits, val_labels): (Vec<f32>, Vec<bool>) = samples
+    Ok((weights(&vars, dims)?, epochs))
+}
+
+/// The calibration, fitted on the validation records' logits through the scoring path itself;
+/// returns it with the logits of every record.
+fn fit_calibration(
+    cfg: &TrainConfig,
+    data: &Data,
+    weights: &Weights,
+    progress: &dyn Progress,
+) -> Result<(Calibration, Vec<f32>), TrainError> {
+    let logits: Vec<f32> = data
+        .encoded
+        .iter()
+        .map(|e| weights.logit(e, data.stats))
+        .collect();
+    let (val_logits, val_labels): (Vec<f32>, Vec<bool>) = data
+        .samples
         .iter()
         .zip(&logits)
         .filter(|(s, _)| s.part == Part::Val)
@@ -189,12 +264,7 @@ pub fn fit_model(
         "calibration: temperature {:.3}, review >= {:.3}, fake >= {:.3}",
         calibration.temperature, calibration.review, calibration.fake
     ));
-    let classifier = Classifier::new(model_cfg, encoder, weights, stats, calibration)?;
-    Ok(FittedModel {
-        classifier,
-        epochs,
-        logits,
-    })
+    Ok((calibration, logits))
 }
 
 /// Scores examples with the selected head, as in evaluation (no noise, no dropout).
