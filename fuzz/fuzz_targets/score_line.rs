@@ -8,6 +8,7 @@ use std::collections::BTreeSet;
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
+use linkscreen::artifact::Artifact;
 use linkscreen::linear::LinearModel;
 use linkscreen::model::Classifier;
 use linkscreen::normalize::normalize;
@@ -20,16 +21,20 @@ fn rules() -> &'static RuleSet {
     RULES.get_or_init(RuleSet::default_rules)
 }
 
+fn artifact() -> &'static Artifact {
+    static ARTIFACT: OnceLock<Artifact> = OnceLock::new();
+    ARTIFACT.get_or_init(|| Artifact::embedded().expect("the embedded model loads"))
+}
+
 fn model() -> &'static Classifier {
-    static MODEL: OnceLock<Classifier> = OnceLock::new();
-    MODEL.get_or_init(|| Classifier::embedded().expect("the embedded model loads"))
+    &artifact().classifier
 }
 
 fn linear() -> &'static LinearModel {
-    static LINEAR: OnceLock<LinearModel> = OnceLock::new();
-    LINEAR.get_or_init(|| {
-        LinearModel::from_files(&model().extra).expect("the embedded linear engine loads")
-    })
+    artifact()
+        .linear
+        .as_ref()
+        .expect("the embedded model has a linear engine")
 }
 
 fuzz_target!(|data: &[u8]| {
