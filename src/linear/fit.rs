@@ -27,13 +27,18 @@ pub struct LinearParams {
     /// L2 penalty on every weight but the bias.
     pub l2: f64,
     /// Descents from this many seeds (each its own shuffling), their weights averaged: one
-    /// linear model whose logit is the mean of theirs, less dependent on one shuffling.
-    #[serde(default = "one")]
+    /// linear model whose logit is the mean of theirs, less dependent on one shuffling. One
+    /// seed is not written out, so that records from before this setting stay the same bytes.
+    #[serde(default = "one", skip_serializing_if = "is_one")]
     pub seeds: usize,
 }
 
 fn one() -> usize {
     1
+}
+
+fn is_one(n: &usize) -> bool {
+    *n == 1
 }
 
 impl LinearParams {
