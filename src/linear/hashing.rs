@@ -102,16 +102,19 @@ impl HashingConfig {
     /// (with `n_words` 0). Deterministic; it allocates the word list and, for character
     /// n-grams, one buffer per word.
     pub fn grams(&self, section: usize, text: &str, mut f: impl FnMut(u32, u8, usize)) {
-        // The words, and for each whether it opens one of the ` | `-joined texts.
+        // The first `max_words` words, and for each whether it opens one of the ` | `-joined
+        // texts (the same words as `words(text)`: `|` is not alphanumeric).
         let mut ws: Vec<&str> = Vec::new();
         let mut opens: Vec<bool> = Vec::new();
-        for part in text.split('|') {
+        'parts: for part in text.split('|') {
             for (k, w) in words(part).enumerate() {
+                if ws.len() == self.max_words {
+                    break 'parts;
+                }
                 ws.push(w);
                 opens.push(k == 0);
             }
         }
-        ws.truncate(self.max_words);
         let tag = [section as u8];
         for (i, w) in ws.iter().enumerate() {
             f(self.slot(fnv(1, &[w.as_bytes()])), 1, i);

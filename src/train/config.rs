@@ -254,19 +254,22 @@ impl TrainConfig {
         if self.loao.engines.iter().any(|e| e == "linear") && self.linear.is_none() {
             return bad("loao.engines has `linear` but there is no [linear] section");
         }
-        let l = &self.loao;
-        if !(0.0..1.0).contains(&l.review_fpr)
-            || !(0.0..1.0).contains(&l.fake_fpr)
-            || l.fake_fpr > l.review_fpr
-        {
-            return bad("loao FPRs must be in [0, 1) with fake_fpr <= review_fpr");
-        }
-        let c = &self.calibration;
-        if !(0.0..1.0).contains(&c.review_fpr)
-            || !(0.0..1.0).contains(&c.fake_fpr)
-            || c.fake_fpr > c.review_fpr
-        {
-            return bad("calibration FPRs must be in [0, 1) with fake_fpr <= review_fpr");
+        // Both pairs of rates obey the calibration's own check.
+        for (name, review_fpr, fake_fpr) in [
+            ("loao", self.loao.review_fpr, self.loao.fake_fpr),
+            (
+                "calibration",
+                self.calibration.review_fpr,
+                self.calibration.fake_fpr,
+            ),
+        ] {
+            let rates = crate::model::CalibrationParams {
+                review_fpr,
+                fake_fpr,
+            };
+            if let Err(e) = rates.check() {
+                return Err(TrainError::Config(format!("{name}: {e}")));
+            }
         }
         Ok(())
     }

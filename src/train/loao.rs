@@ -7,14 +7,10 @@ use serde::Serialize;
 
 use crate::eval::bootstrap::{bootstrap, Interval, DEFAULT_LEVEL, DEFAULT_RESAMPLES};
 use crate::linear::Platt;
-use crate::metrics::{expected_calibration_error, Ranked};
+use crate::metrics::{expected_calibration_error, round4 as r4, Ranked};
 use crate::score::{Thresholds, Verdict};
 
 use super::config::LoaoConfig;
-
-fn r4(x: f64) -> f64 {
-    (x * 10_000.0).round() / 10_000.0
-}
 
 /// The author records, in one order for every engine.
 pub struct Authors<'a> {
