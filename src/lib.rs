@@ -5,6 +5,7 @@
 
 pub mod artifact;
 pub mod datasets;
+pub mod ensemble;
 pub mod eval;
 pub mod evidence;
 pub mod features;
@@ -15,6 +16,7 @@ pub mod meta;
 pub mod metrics;
 pub mod model;
 pub mod normalize;
+pub mod platt;
 pub mod profile;
 pub mod rules;
 pub mod score;

@@ -13,6 +13,7 @@ pub enum EngineKind {
     Rules,
     Hybrid,
     Linear,
+    Ensemble,
 }
 
 impl EngineKind {
@@ -22,6 +23,7 @@ impl EngineKind {
             EngineKind::Rules => "rules",
             EngineKind::Hybrid => "hybrid",
             EngineKind::Linear => "linear",
+            EngineKind::Ensemble => "ensemble",
         }
     }
 }
@@ -178,6 +180,11 @@ pub trait Scorer {
     /// an engine that reads whole texts (the rule engine).
     fn truncated_sections(&self) -> Option<u64> {
         None
+    }
+    /// What one unit of a reason's weight is worth in the log-odds of the stated score: the
+    /// slope of the engine's calibration (1 where reasons are already in those units).
+    fn reason_scale(&self) -> f32 {
+        1.0
     }
 }
 

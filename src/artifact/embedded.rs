@@ -9,7 +9,7 @@ macro_rules! embed {
     };
 }
 
-const FILES: [(&str, &[u8]); 11] = embed!(
+const FILES: [(&str, &[u8]); 12] = embed!(
     "config.json",
     "model.safetensors",
     "tokenizer.json",
@@ -20,6 +20,7 @@ const FILES: [(&str, &[u8]); 11] = embed!(
     "hybrid.json",
     "linear.json",
     "linear.safetensors",
+    "ensemble.json",
     "manifest.json",
 );
 

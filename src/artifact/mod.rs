@@ -2,7 +2,7 @@
 //! that training fits, with `manifest.json` covering each file (`manifest.rs`). Loading
 //! verifies the files first, then parses each into its engine, and returns a typed
 //! [`Artifact`]; saving writes every file and a fresh manifest. This module sits above the
-//! engines (`model`, `hybrid`, `linear`), none of which knows about the others' files.
+//! engines (`model`, `hybrid`, `linear`, `ensemble`), none of which knows about the others' files.
 //!
 //! `Classifier::load` and `Classifier::embedded` are defined here: they are shorthands for the
 //! classifier of a verified artifact.
@@ -12,6 +12,7 @@ mod manifest;
 
 use std::path::Path;
 
+use crate::ensemble::{EnsembleParams, ENSEMBLE_JSON};
 use crate::hybrid::{HybridError, HybridParams, HYBRID_FILE};
 use crate::linear::{LinearError, LinearModel, LINEAR_JSON, LINEAR_WEIGHTS};
 use crate::model::{ArtifactFiles, Classifier, ModelError, CLASSIFIER_FILES};
@@ -30,9 +31,10 @@ pub const ARTIFACT_FILES: [&str; 7] = [
     CARD_FILE,
 ];
 
-/// Files an artifact holds when its manifest lists them: the hybrid's coefficients and the
-/// linear engine's files. Present but unlisted, they refuse the directory.
-pub const OPTIONAL_FILES: [&str; 3] = [HYBRID_FILE, LINEAR_JSON, LINEAR_WEIGHTS];
+/// Files an artifact holds when its manifest lists them: the hybrid's coefficients, the
+/// linear engine's files and the ensemble's parameters. Present but unlisted, they refuse the
+/// directory.
+pub const OPTIONAL_FILES: [&str; 4] = [HYBRID_FILE, LINEAR_JSON, LINEAR_WEIGHTS, ENSEMBLE_JSON];
 
 /// The training metrics.
 pub const METRICS_FILE: &str = "metrics.json";
@@ -68,6 +70,8 @@ pub struct Artifact {
     pub hybrid: Option<HybridParams>,
     /// The linear engine (`linear.json`, `linear.safetensors`), when stored.
     pub linear: Option<LinearModel>,
+    /// How the ensemble of engines states its score (`ensemble.json`), when stored.
+    pub ensemble: Option<EnsembleParams>,
     /// `metrics.json`, as training wrote it.
     pub metrics: Vec<u8>,
     /// `MODEL_CARD.md`, as training wrote it.
@@ -80,6 +84,7 @@ impl std::fmt::Debug for Artifact {
             .field("classifier", &self.classifier)
             .field("hybrid", &self.hybrid)
             .field("linear", &self.linear.is_some())
+            .field("ensemble", &self.ensemble)
             .finish_non_exhaustive()
     }
 }
@@ -108,10 +113,19 @@ impl Artifact {
             Err(LinearError::Absent) => None,
             Err(e) => return Err(e.into()),
         };
+        let ensemble = files
+            .get(ENSEMBLE_JSON)
+            .map(|b| EnsembleParams::from_json(b))
+            .transpose()
+            .map_err(|e| ArtifactError::File {
+                file: ENSEMBLE_JSON.into(),
+                reason: e.to_string(),
+            })?;
         Ok(Artifact {
             classifier,
             hybrid,
             linear,
+            ensemble,
             metrics: files[METRICS_FILE].clone(),
             card: files[CARD_FILE].clone(),
         })
@@ -139,6 +153,9 @@ impl Artifact {
         }
         if let Some(m) = &self.linear {
             files.extend(m.to_files());
+        }
+        if let Some(e) = &self.ensemble {
+            files.insert(ENSEMBLE_JSON.into(), e.to_json());
         }
         Ok(manifest::with_manifest(files))
     }

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use anyhow::Context;
 use clap::ValueEnum;
 use linkscreen::artifact::Artifact;
+use linkscreen::ensemble::Ensemble;
 use linkscreen::hybrid::{Hybrid, HybridParams};
 use linkscreen::linear::{LinearError, LinearModel};
 use linkscreen::model::Classifier;
@@ -15,8 +16,8 @@ use linkscreen::score::Scorer;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum EngineChoice {
-    /// The default: word n-gram TF-IDF, rule indicators and numeric features in one logistic
-    /// regression, calibrated on other authors' profiles (exact reasons).
+    /// Word n-gram TF-IDF, rule indicators and numeric features in one logistic regression,
+    /// calibrated on other authors' profiles (exact reasons).
     Linear,
     /// The neural model (embedding bag and MLP) shipped in the binary (or loaded with --model).
     Model,
@@ -24,6 +25,9 @@ pub enum EngineChoice {
     Rules,
     /// The neural model and the rules combined.
     Hybrid,
+    /// The default: the linear engine and the neural model averaged in log-odds, calibrated on
+    /// other authors' profiles.
+    Ensemble,
 }
 
 impl EngineChoice {
@@ -31,6 +35,12 @@ impl EngineChoice {
     pub fn name(self) -> String {
         self.to_possible_value()
             .map_or("model".into(), |v| v.get_name().to_owned())
+    }
+
+    /// Whether the engine reads a rule file (`--rules`); the others read the rules built into
+    /// the model, if any.
+    pub fn reads_rules(self) -> bool {
+        matches!(self, EngineChoice::Rules | EngineChoice::Hybrid)
     }
 }
 
@@ -93,7 +103,21 @@ impl EngineSettings {
             EngineChoice::Model => Box::new(self.model()?),
             EngineChoice::Linear => Box::new(self.linear()?),
             EngineChoice::Hybrid => self.hybrid(|_, _| Ok(None))?.0,
+            EngineChoice::Ensemble => Box::new(self.ensemble()?),
         })
+    }
+
+    /// The ensemble stored in the model artifact, over the artifact's linear engine and model.
+    pub fn ensemble(&self) -> anyhow::Result<Ensemble> {
+        let a = self.artifact()?;
+        let params = a.ensemble.context(
+            "the model has no ensemble (no ensemble.json in its manifest); use --engine linear",
+        )?;
+        let linear = a.linear.ok_or(LinearError::Absent)?;
+        Ok(Ensemble::new(
+            vec![Box::new(linear), Box::new(a.classifier)],
+            params,
+        )?)
     }
 
     /// The hybrid engine and its coefficients, by the precedence of `HybridParams::choose`:

@@ -59,7 +59,7 @@ pub struct EvalArgs {
         long,
         value_enum,
         value_delimiter = ',',
-        default_value = "linear,model,rules,hybrid"
+        default_value = "ensemble,linear,model,rules,hybrid"
     )]
     pub engines: Vec<EngineChoice>,
     /// Meta sidecar (JSON Lines with id, family, group...) for per-group figures.

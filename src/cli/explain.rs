@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use anyhow::Context;
 use clap::Parser;
 use linkscreen::profile::{self, Entry, Profile};
-use linkscreen::score::Scorer;
+use linkscreen::score::{EngineKind, Scorer};
 
 use super::engine::EngineArgs;
 use super::escape::{escape, escape_bounded};
@@ -60,7 +60,7 @@ pub fn run(args: ExplainArgs) -> anyhow::Result<Status> {
     let rules = settings.rules()?;
     // An artifact from before the linear engine has none: the breakdown then leaves it out.
     let artifact = settings.artifact()?;
-    let (model, linear) = (artifact.classifier, artifact.linear);
+    let (model, linear, ensemble) = (artifact.classifier, artifact.linear, artifact.ensemble);
     let mut out = output::stdout();
     let result = (|| -> std::io::Result<()> {
         if matches > 1 {
@@ -81,27 +81,36 @@ pub fn run(args: ExplainArgs) -> anyhow::Result<Status> {
             if i > 0 {
                 writeln!(out, "\n----\n")?;
             }
-            explain_one(&mut out, &rules, &model, linear.as_ref(), profile, *line)?;
+            let engines = Engines {
+                rules: &rules,
+                model: &model,
+                linear: linear.as_ref(),
+                ensemble: ensemble.as_ref(),
+            };
+            explain_one(&mut out, &engines, profile, *line)?;
         }
         out.flush()
     })();
     output::finish(result, Status::Success)
 }
 
+/// The engines an explanation breaks a score down by; an artifact from before the linear
+/// engine or the ensemble has none, and the breakdown leaves it out.
+struct Engines<'a> {
+    rules: &'a linkscreen::rules::RuleSet,
+    model: &'a linkscreen::model::Classifier,
+    linear: Option<&'a linkscreen::linear::LinearModel>,
+    ensemble: Option<&'a linkscreen::ensemble::EnsembleParams>,
+}
+
 /// The linear engine's part of an explanation: its exact terms.
 fn explain_linear(
     out: &mut impl Write,
     lin: &linkscreen::linear::LinearModel,
+    a: &linkscreen::score::Assessment,
     profile: &Profile,
 ) -> std::io::Result<()> {
     let lt = Scorer::thresholds(lin);
-    let Some(a) = lin
-        .score_batch(std::slice::from_ref(profile))
-        .ok()
-        .and_then(|mut v| v.pop())
-    else {
-        return Ok(());
-    };
     writeln!(
         out,
         "\nlinear: score {:.3} -> {} (review >= {:.2}, fake >= {:.2})",
@@ -138,18 +147,42 @@ fn write_reasons<'a>(
 /// Writes the breakdown of one profile's score; every echoed value is escaped.
 fn explain_one(
     out: &mut impl Write,
-    rules: &linkscreen::rules::RuleSet,
-    model: &linkscreen::model::Classifier,
-    linear: Option<&linkscreen::linear::LinearModel>,
+    engines: &Engines,
     profile: &Profile,
     line: u64,
 ) -> std::io::Result<()> {
+    let (rules, model) = (engines.rules, engines.model);
     let hits = rules.hits(profile);
     let a = rules.assess(&hits);
     let t = linkscreen::score::Scorer::thresholds(rules);
     let details = model.details(profile);
     let mt = linkscreen::score::Scorer::thresholds(model);
+    let linear = engines.linear.and_then(|lin| {
+        let a = lin.score_batch(std::slice::from_ref(profile)).ok()?.pop()?;
+        Some((lin, a))
+    });
     writeln!(out, "profile {} (line {line})", escape(&profile.id))?;
+    // The parts' probabilities in the ensemble's order (it has only these two kinds).
+    let parts: Option<Vec<f32>> = engines.ensemble.and_then(|e| {
+        (e.engines.iter())
+            .map(|k| match k {
+                EngineKind::Linear => linear.as_ref().map(|(_, la)| la.score),
+                EngineKind::Model => Some(details.score),
+                _ => None,
+            })
+            .collect()
+    });
+    if let (Some(e), Some(parts)) = (engines.ensemble, parts) {
+        let score = e.score(&parts);
+        writeln!(
+            out,
+            "\nensemble (the default engine): score {score:.3} -> {} (review >= {:.2}, fake >= {:.2}; \
+             the linear engine's and the model's log-odds averaged, broken down below)",
+            linkscreen::score::verdict(profile, score, &e.thresholds).as_str(),
+            e.thresholds.review,
+            e.thresholds.fake
+        )?;
+    }
     writeln!(
         out,
         "\nmodel: score {:.3} -> {} (review >= {:.2}, fake >= {:.2}; logit {:+.2}{})",
@@ -171,8 +204,8 @@ fn explain_one(
         .filter(|r| r.weight.abs() >= 0.01)
         .take(12);
     write_reasons(out, shown, 34)?;
-    if let Some(lin) = linear {
-        explain_linear(out, lin, profile)?;
+    if let Some((lin, la)) = &linear {
+        explain_linear(out, lin, la, profile)?;
     }
     writeln!(
         out,

@@ -40,7 +40,7 @@ pub struct ScoreArgs {
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
     /// Which engine scores the profiles.
-    #[arg(long, value_enum, default_value_t = EngineChoice::Linear)]
+    #[arg(long, value_enum, default_value_t = EngineChoice::Ensemble)]
     pub engine: EngineChoice,
     #[command(flatten)]
     pub setup: EngineArgs,
@@ -125,8 +125,7 @@ fn html_context(
 
 pub fn run(args: ScoreArgs) -> anyhow::Result<Status> {
     let settings = args.setup.settings();
-    if settings.rules.is_some() && matches!(args.engine, EngineChoice::Model | EngineChoice::Linear)
-    {
+    if settings.rules.is_some() && !args.engine.reads_rules() {
         eprintln!(
             "linkscreen: error: --rules has no effect with --engine {} (it reads no rule file); use --engine rules or hybrid",
             args.engine.name()
@@ -148,8 +147,7 @@ pub fn run(args: ScoreArgs) -> anyhow::Result<Status> {
         );
     }
     let mut out = RecordWriter::new(output::stdout(), args.format, !args.no_evidence);
-    if let (Some(h), EngineChoice::Model | EngineChoice::Linear) = (out.html_report(), args.engine)
-    {
+    if let (Some(h), false) = (out.html_report(), args.engine.reads_rules()) {
         h.set_rules(settings.rules()?);
     }
     let mut tally = Tally::default();

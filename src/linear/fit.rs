@@ -9,8 +9,8 @@ use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    feature_sign, tfidf, HashingConfig, LinearError, LinearModel, LinearSpec, Platt, RawDoc, Sign,
-    LINEAR_FORMAT_VERSION,
+    feature_sign, tfidf, HashingConfig, Level, LinearError, LinearModel, LinearSpec, Platt, RawDoc,
+    Sign, LINEAR_FORMAT_VERSION,
 };
 use crate::score::Thresholds;
 
@@ -31,6 +31,14 @@ pub struct LinearParams {
     /// seed is not written out, so that records from before this setting stay the same bytes.
     #[serde(default = "one", skip_serializing_if = "is_one")]
     pub seeds: usize,
+    /// Steps per numeric feature, at quantiles of its training values (see [`super::Level`]):
+    /// a monotone, piecewise shape instead of one slope. None by default.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub levels: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 fn one() -> usize {
@@ -152,7 +160,11 @@ pub fn fit(
             ms.sqrt().max(1e-3)
         })
         .collect();
-    let signs: Vec<Sign> = chosen.iter().map(|c| c.2).collect();
+    let levels = level_cuts(params.levels, docs, &chosen);
+    let k = chosen.len();
+    let signs: Vec<Sign> = (chosen.iter().map(|c| c.2))
+        .chain(levels.iter().map(|&(j, _)| chosen[j].2))
+        .collect();
     let text: Vec<Vec<(u32, f32)>> = docs
         .iter()
         .map(|d| tfidf(&d.sections, &idf).concat())
@@ -164,6 +176,11 @@ pub fn fit(
                 .iter()
                 .zip(&scale)
                 .map(|((i, _, _), s)| d.features[*i] / s)
+                .chain(
+                    levels
+                        .iter()
+                        .map(|&(j, at)| f32::from(u8::from(d.features[chosen[j].0] >= at))),
+                )
                 .collect()
         })
         .collect();
@@ -195,8 +212,15 @@ pub fn fit(
         rule_features: params.rule_features,
         features: chosen.iter().map(|c| c.1.clone()).collect(),
         scale,
-        signs,
-        feature_weights: wf,
+        signs: signs[..k].to_vec(),
+        levels: (levels.iter().zip(&wf[k..]))
+            .map(|(&(feature, at), &weight)| Level {
+                feature,
+                at,
+                weight,
+            })
+            .collect(),
+        feature_weights: wf[..k].to_vec(),
         bias,
         calibration: Platt::IDENTITY,
         thresholds: Thresholds {
@@ -205,6 +229,34 @@ pub fn fit(
         },
     };
     LinearModel::new(spec, idf, wt)
+}
+
+/// The steps' positions: for each chosen feature with more than two distinct training values,
+/// up to `n` cuts at evenly spaced quantiles of its values, above its smallest value (a step
+/// every profile takes is the bias). Returns `(index into chosen, cut)` pairs.
+fn level_cuts(n: usize, docs: &[&RawDoc], chosen: &[(usize, String, Sign)]) -> Vec<(usize, f32)> {
+    let mut cuts = Vec::new();
+    if n == 0 {
+        return cuts;
+    }
+    for (j, (i, _, _)) in chosen.iter().enumerate() {
+        let mut v: Vec<f32> = docs.iter().map(|d| d.features[*i]).collect();
+        v.sort_by(f32::total_cmp);
+        let mut distinct = v.clone();
+        distinct.dedup();
+        if distinct.len() <= 2 {
+            continue;
+        }
+        let mut last = v[0];
+        for q in 1..=n {
+            let at = v[q * v.len() / (n + 1)];
+            if at > last {
+                cuts.push((j, at));
+                last = at;
+            }
+        }
+    }
+    cuts
 }
 
 /// A weighted logistic regression's inputs: TF-IDF text vectors, scaled numeric features,

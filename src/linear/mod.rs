@@ -20,6 +20,7 @@ use crate::profile::Profile;
 use crate::rules::RuleSet;
 use crate::score::{Assessment, EngineKind, ScoreError, Scorer, Thresholds};
 
+pub use crate::platt::Platt;
 pub use fit::{fit, LinearParams};
 pub use hashing::HashingConfig;
 
@@ -140,66 +141,6 @@ pub fn feature_names(rules: Option<&RuleSet>) -> Vec<String> {
     names
 }
 
-/// Platt scaling of the logit: `p = sigmoid(a * logit + b)`.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct Platt {
-    pub a: f32,
-    pub b: f32,
-}
-
-impl Platt {
-    pub const IDENTITY: Platt = Platt { a: 1.0, b: 0.0 };
-
-    pub fn apply(&self, logit: f32) -> f32 {
-        1.0 / (1.0 + (-(self.a * logit + self.b)).exp())
-    }
-
-    /// Platt's fit: the `a`, `b` minimising the log-loss of smoothed targets
-    /// (`(n1 + 1) / (n1 + 2)` for fakes, `1 / (n0 + 2)` for genuine), by Newton's method.
-    pub fn fit(logits: &[f32], labels: &[bool]) -> Platt {
-        let n1 = labels.iter().filter(|&&y| y).count() as f64;
-        let n0 = labels.len() as f64 - n1;
-        if n1 == 0.0 || n0 == 0.0 {
-            return Platt::IDENTITY;
-        }
-        let (hi, lo) = ((n1 + 1.0) / (n1 + 2.0), 1.0 / (n0 + 2.0));
-        let (mut a, mut b) = (1.0f64, 0.0f64);
-        for _ in 0..100 {
-            let (mut ga, mut gb, mut haa, mut hab, mut hbb) = (0.0, 0.0, 1e-9, 0.0, 1e-9);
-            for (&z, &y) in logits.iter().zip(labels) {
-                let z = z as f64;
-                let p = 1.0 / (1.0 + (-(a * z + b)).exp());
-                let d = p - if y { hi } else { lo };
-                let w = (p * (1.0 - p)).max(1e-12);
-                ga += d * z;
-                gb += d;
-                haa += w * z * z;
-                hab += w * z;
-                hbb += w;
-            }
-            let det = haa * hbb - hab * hab;
-            if det.abs() < 1e-18 {
-                break;
-            }
-            let da = (hbb * ga - hab * gb) / det;
-            let db = (haa * gb - hab * ga) / det;
-            a -= da;
-            b -= db;
-            if da.abs() + db.abs() < 1e-9 {
-                break;
-            }
-        }
-        if a.is_finite() && b.is_finite() {
-            Platt {
-                a: a as f32,
-                b: b as f32,
-            }
-        } else {
-            Platt::IDENTITY
-        }
-    }
-}
-
 /// `linear.json`: everything but the text weights.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -213,10 +154,26 @@ pub struct LinearSpec {
     pub scale: Vec<f32>,
     pub signs: Vec<Sign>,
     pub feature_weights: Vec<f32>,
+    /// Steps of the numeric features (none unless `levels` was set when fitting).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub levels: Vec<Level>,
     pub bias: f32,
     /// Turns the logit into the stated probability (fitted out of fold, see training).
     pub calibration: Platt,
     pub thresholds: Thresholds,
+}
+
+/// A step of a numeric feature: `weight` joins the term of feature `feature` (an index into
+/// [`LinearSpec::features`]) when its value is at least `at`. A step's weight has its feature's
+/// sign constraint, and a step never falls as the value rises, so the feature's whole term
+/// (linear part plus steps) keeps the feature's direction: inflating a count still cannot
+/// lower a score.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Level {
+    pub feature: usize,
+    pub at: f32,
+    pub weight: f32,
 }
 
 /// One profile's term counts per section: sorted `(slot, count)` pairs.
@@ -287,6 +244,8 @@ pub struct LinearModel {
     weights: Vec<f32>,
     /// Positions of `spec.features` in the full feature vector.
     feature_index: Vec<usize>,
+    /// Per feature of `spec.features`: its steps as `(at, weight)`.
+    levels: Vec<Vec<(f32, f32)>>,
     rules: Option<RuleSet>,
 }
 
@@ -330,6 +289,14 @@ impl LinearModel {
         if spec.scale.len() != n || spec.signs.len() != n || spec.feature_weights.len() != n {
             return Err(bad(LINEAR_JSON, "feature lists differ in length".into()));
         }
+        let mut levels = vec![Vec::new(); n];
+        for l in &spec.levels {
+            let ok = l.at.is_finite() && l.weight.is_finite();
+            match levels.get_mut(l.feature) {
+                Some(v) if ok => v.push((l.at, l.weight)),
+                _ => return Err(bad(LINEAR_JSON, format!("bad level {l:?}"))),
+            }
+        }
         let b = spec.hashing.buckets;
         if b == 0 || idf.len() != b || weights.len() != b {
             return Err(bad(
@@ -342,6 +309,7 @@ impl LinearModel {
             idf,
             weights,
             feature_index,
+            levels,
             rules,
         })
     }
@@ -371,8 +339,12 @@ impl LinearModel {
             .collect();
         let features: Vec<f32> = (0..self.spec.features.len())
             .map(|j| {
-                let x = d.features[self.feature_index[j]] / self.spec.scale[j];
-                self.spec.feature_weights[j] * x
+                let v = d.features[self.feature_index[j]];
+                let term = self.spec.feature_weights[j] * (v / self.spec.scale[j]);
+                self.levels[j]
+                    .iter()
+                    .filter(|(at, _)| v >= *at)
+                    .fold(term, |t, (_, w)| t + w)
             })
             .collect();
         let logit = self.spec.bias + sections.iter().sum::<f32>() + features.iter().sum::<f32>();
@@ -441,6 +413,10 @@ impl Scorer for LinearModel {
 
     fn thresholds(&self) -> Thresholds {
         self.spec.thresholds
+    }
+
+    fn reason_scale(&self) -> f32 {
+        self.spec.calibration.a
     }
 
     fn score_batch(&self, profiles: &[Profile]) -> Result<Vec<Assessment>, ScoreError> {

@@ -16,6 +16,7 @@ fn params() -> LinearParams {
         lr: 0.05,
         l2: 1e-5,
         seeds: 1,
+        levels: 0,
     }
 }
 
@@ -162,4 +163,42 @@ fn several_seeds_give_the_mean_of_their_models() {
             two.logit(p)
         );
     }
+}
+
+#[test]
+fn levels_keep_their_features_direction_and_round_trip() {
+    let profiles: Vec<Profile> = (0..40).map(|i| profile(i, i % 2 == 0)).collect();
+    let h = params().hashing;
+    let docs: Vec<RawDoc> = profiles.iter().map(|p| raw_doc(&h, None, p).0).collect();
+    let refs: Vec<&RawDoc> = docs.iter().collect();
+    let labels: Vec<bool> = (0..40).map(|i| i % 2 == 0).collect();
+    let p = LinearParams {
+        levels: 4,
+        ..params()
+    };
+    let m = fit(&p, &refs, &labels, &[1.0; 40], 7).unwrap();
+    let spec = m.spec();
+    assert!(!spec.levels.is_empty(), "connections take many values");
+    for l in &spec.levels {
+        let name = &spec.features[l.feature];
+        match spec.signs[l.feature] {
+            Sign::Raises => assert!(l.weight >= 0.0, "{name} at {}: {}", l.at, l.weight),
+            Sign::Lowers => assert!(l.weight <= 0.0, "{name} at {}: {}", l.at, l.weight),
+            Sign::Free => {}
+        }
+    }
+    // More connections never lower the score, across every step.
+    let fake = &profiles[0];
+    let mut last = f32::NEG_INFINITY;
+    for c in [0u64, 10, 40, 60, 200, 320, 340, 5000] {
+        let z = m.logit(&Profile {
+            connections: Some(c),
+            ..fake.clone()
+        });
+        assert!(z >= last - 1e-6, "{c} connections: {z} < {last}");
+        last = z;
+    }
+    let back = LinearModel::from_files(&m.to_files()).unwrap();
+    assert_eq!(back.to_files(), m.to_files());
+    assert_eq!(back.logit(fake), m.logit(fake));
 }

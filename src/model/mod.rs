@@ -357,6 +357,10 @@ impl Scorer for Classifier {
             .collect())
     }
 
+    fn reason_scale(&self) -> f32 {
+        1.0 / self.calibration.temperature
+    }
+
     fn truncated_sections(&self) -> Option<u64> {
         Some(Classifier::truncated_sections(self))
     }

@@ -7,11 +7,13 @@
 mod augment;
 pub mod config;
 pub mod data;
+mod ensemble;
 mod init;
 mod linear;
 pub mod loao;
 mod net;
 mod neural;
+mod parallel;
 mod progress;
 mod report;
 mod sources;
@@ -111,9 +113,12 @@ fn train_linear(
     let docs = linear::docs(params, samples);
     let oof = if cfg.loao.engines.iter().any(|e| e == "linear") && !authors.names.is_empty() {
         let mut z = vec![0.0f32; eval_idx.len()];
-        for (k, name) in authors.names.iter().enumerate() {
-            let held_out = |s: &Sample| s.author.as_deref() != Some(name.as_str());
-            let m = linear::fit(params, samples, &docs, &held_out, cfg.seed)?;
+        let folds = parallel::map(authors.names.len(), |k| {
+            let name = authors.names[k].as_str();
+            let held_out = |s: &Sample| s.author.as_deref() != Some(name);
+            linear::fit(params, samples, &docs, &held_out, cfg.seed)
+        })?;
+        for (k, m) in folds.iter().enumerate() {
             for (j, &i) in eval_idx.iter().enumerate() {
                 if authors.fold[j] == k {
                     z[j] = m.terms(&docs[i]).logit;
@@ -164,7 +169,8 @@ fn train_linear(
     })
 }
 
-/// The neural model's out-of-fold logits on the author records: one whole training per author.
+/// The neural model's out-of-fold logits on the author records: one whole training per author,
+/// the folds side by side (`parallel::map`), each reporting nothing until it is done.
 fn model_out_of_fold(
     cfg: &TrainConfig,
     samples: &[Sample],
@@ -173,19 +179,32 @@ fn model_out_of_fold(
     device: &Device,
     progress: &dyn Progress,
 ) -> Result<Vec<f32>, TrainError> {
-    let mut z = vec![0.0f32; eval_idx.len()];
-    for (k, name) in authors.names.iter().enumerate() {
-        progress.note(&format!("leave-one-author-out: the model without {name}"));
-        let held_out = |s: &Sample| s.author.as_deref() != Some(name.as_str());
-        let fitted = neural::fit_model(cfg, samples, &held_out, device, progress)?;
+    let started = std::time::Instant::now();
+    progress.note(&format!(
+        "leave-one-author-out: training the model {} times, once without each author",
+        authors.names.len()
+    ));
+    let folds = parallel::map(authors.names.len(), |k| {
+        let name = authors.names[k].as_str();
+        let held_out = |s: &Sample| s.author.as_deref() != Some(name);
+        let fitted = neural::fit_model(cfg, samples, &held_out, device, &Silent)?;
         // Each copy's own temperature first, so that the copies' scores share one scale.
         let t = fitted.classifier.calibration().temperature;
+        Ok((fitted.logits, t))
+    })?;
+    let mut z = vec![0.0f32; eval_idx.len()];
+    for (k, (logits, t)) in folds.iter().enumerate() {
         for (j, &i) in eval_idx.iter().enumerate() {
             if authors.fold[j] == k {
-                z[j] = fitted.logits[i] / t;
+                z[j] = logits[i] / t;
             }
         }
     }
+    progress.note(&format!(
+        "leave-one-author-out: {} model folds in {:.1} s",
+        folds.len(),
+        started.elapsed().as_secs_f64()
+    ));
     Ok(z)
 }
 
@@ -231,23 +250,54 @@ pub fn train(
     } else {
         None
     };
+    // With both engines' out-of-fold scores, the ensemble of the two is calibrated on them.
+    let ensemble = match (&linear, &model_oof) {
+        (
+            Some(LinearRun {
+                model,
+                out_of_fold: Some(zl),
+                ..
+            }),
+            Some(zm),
+        ) => Some(ensemble::fit(
+            zl,
+            model.spec().calibration,
+            zm,
+            &authors.fake,
+            &cfg.loao,
+        )),
+        _ => None,
+    };
     let fitted = neural::fit_model(cfg, &samples, &|_| true, device, progress)?;
     let stack = Stack::fit(cfg, &samples, &fitted, progress)?;
+    let out_of_fold = OutOfFold {
+        linear: linear.as_ref().and_then(|l| l.out_of_fold.as_deref()),
+        model: model_oof.as_deref(),
+        ensemble: ensemble.as_ref().map(|e| e.out_of_fold.as_slice()),
+    };
     let figures = loao_figures(
         cfg,
         &authors,
         &folds.eval_idx,
         &stack,
-        linear.as_ref(),
-        model_oof.as_deref(),
+        &out_of_fold,
         progress,
     )?;
-    let (metrics, card) = report(cfg, &samples, &fitted, &stack, linear.as_ref(), &figures)?;
+    let (metrics, card) = report(
+        cfg,
+        &samples,
+        &fitted,
+        &stack,
+        linear.as_ref(),
+        ensemble.as_ref(),
+        &figures,
+    )?;
     Ok(Outcome {
         artifact: Artifact {
             classifier: fitted.classifier,
             hybrid: Some(stack.params),
             linear: linear.map(|l| l.model),
+            ensemble: ensemble.map(|e| e.params),
             metrics,
             card,
         },
@@ -308,6 +358,13 @@ impl Folds {
     }
 }
 
+/// The learned engines' out-of-fold logits on the author records, where computed.
+struct OutOfFold<'a> {
+    linear: Option<&'a [f32]>,
+    model: Option<&'a [f32]>,
+    ensemble: Option<&'a [f32]>,
+}
+
 /// Leave-one-author-out figures of every engine that has out-of-fold scores; the rules are
 /// not trained, so their scores on each author are out of fold by construction.
 fn loao_figures(
@@ -315,8 +372,7 @@ fn loao_figures(
     authors: &loao::Authors,
     eval_idx: &[usize],
     stack: &Stack,
-    linear: Option<&LinearRun>,
-    model_oof: Option<&[f32]>,
+    oof: &OutOfFold,
     progress: &dyn Progress,
 ) -> Result<BTreeMap<String, loao::EngineLoao>, TrainError> {
     let mut loao_figures = BTreeMap::new();
@@ -331,7 +387,7 @@ fn loao_figures(
         "rules".to_owned(),
         loao::figures(authors, &rules_z, &cfg.loao, cfg.seed),
     );
-    if let Some(z) = linear.and_then(|l| l.out_of_fold.as_ref()) {
+    if let Some(z) = oof.linear {
         loao_figures.insert(
             "linear".to_owned(),
             loao::figures(authors, z, &cfg.loao, cfg.seed),
@@ -343,20 +399,17 @@ fn loao_figures(
             loao::figures(authors, &stacked, &cfg.loao, cfg.seed),
         );
     }
-    if let Some(z) = model_oof {
+    if let Some(z) = oof.model {
         loao_figures.insert(
             "model".to_owned(),
             loao::figures(authors, z, &cfg.loao, cfg.seed),
         );
-        // The two learned engines averaged (logit mean): does the neural model add what the
-        // linear engine misses on a new author?
-        if let Some(zl) = linear.and_then(|l| l.out_of_fold.as_ref()) {
-            let mean: Vec<f32> = zl.iter().zip(z).map(|(a, b)| 0.5 * (a + b)).collect();
-            loao_figures.insert(
-                "linear+model".to_owned(),
-                loao::figures(authors, &mean, &cfg.loao, cfg.seed),
-            );
-        }
+    }
+    if let Some(z) = oof.ensemble {
+        loao_figures.insert(
+            "ensemble".to_owned(),
+            loao::figures(authors, z, &cfg.loao, cfg.seed),
+        );
     }
     for (engine, f) in &loao_figures {
         progress.note(&format!(
@@ -377,6 +430,7 @@ fn report(
     fitted: &neural::FittedModel,
     stack: &Stack,
     linear: Option<&LinearRun>,
+    ensemble: Option<&ensemble::FittedEnsemble>,
     loao_figures: &BTreeMap<String, loao::EngineLoao>,
 ) -> Result<(Vec<u8>, Vec<u8>), TrainError> {
     let (classifier, epochs, hybrid) = (&fitted.classifier, &fitted.epochs, &stack.params);
@@ -388,6 +442,16 @@ fn report(
         .collect();
     let linear_scored: Option<(Vec<f32>, Thresholds)> =
         linear.map(|l| (l.scores.clone(), l.model.spec().thresholds));
+    // The ensemble's scores of every sample, from the final engines' (as when scoring).
+    let ensemble_scored = match (ensemble, linear) {
+        (Some(e), Some(l)) => Some((
+            (l.scores.iter().zip(&stack.model_scores))
+                .map(|(&pl, &pm)| e.params.score(&[pl, pm]))
+                .collect(),
+            e.params.thresholds,
+        )),
+        _ => None,
+    };
     let scored = report::Scored {
         samples,
         model: stack.model_scores.clone(),
@@ -397,6 +461,7 @@ fn report(
         rules_t: stack.rules.thresholds(),
         hybrid_t: hybrid.thresholds.unwrap_or(classifier.thresholds()),
         linear: linear_scored,
+        ensemble: ensemble_scored,
     };
     let by_split = scored.by_split();
     let families = scored.families(Part::Test);
@@ -409,6 +474,7 @@ fn report(
             "calibration": m.spec().calibration,
             "thresholds": m.spec().thresholds,
         })),
+        "ensemble": ensemble.map(|e| &e.params),
         "leave_one_author_out": loao_figures,
         "epochs": epochs,
         "splits": by_split,

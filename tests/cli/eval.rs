@@ -134,7 +134,7 @@ fn table_puts_engines_side_by_side() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     let header = r.stdout.lines().find(|l| l.starts_with("metric")).unwrap();
     let names: Vec<&str> = header.split_whitespace().skip(1).collect();
-    assert_eq!(names, ["linear", "model", "rules", "hybrid"]);
+    assert_eq!(names, ["ensemble", "linear", "model", "rules", "hybrid"]);
     for row in [
         "ROC-AUC",
         "PR-AUC",
@@ -178,7 +178,7 @@ fn model_and_hybrid_are_evaluated_and_the_hybrid_can_be_fitted() {
         .iter()
         .map(|e| e["engine"].as_str().unwrap())
         .collect();
-    assert_eq!(kinds, ["linear", "model", "rules", "hybrid"]);
+    assert_eq!(kinds, ["ensemble", "linear", "model", "rules", "hybrid"]);
     for e in j["engines"].as_array().unwrap() {
         assert!(e["summary"]["roc_auc"].is_number(), "{}", e["engine"]);
     }
@@ -199,7 +199,7 @@ fn model_and_hybrid_are_evaluated_and_the_hybrid_can_be_fitted() {
     assert_eq!(again.code, 0, "{}", again.stderr);
     let k: Value = serde_json::from_str(&again.stdout).unwrap();
     assert_eq!(k["hybrid"], j["hybrid"]);
-    assert_eq!(k["engines"][0]["summary"], j["engines"][3]["summary"]);
+    assert_eq!(k["engines"][0]["summary"], j["engines"][4]["summary"]);
     // Without fitting, the parameters stored in the embedded model (fitted by `linkscreen train`
     // on its validation split) are used, not the documented defaults.
     let d = linkscreen(&["eval", FILE, "--format", "json", "--engines", "hybrid"]);

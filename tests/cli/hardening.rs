@@ -558,12 +558,13 @@ fn rules_with_the_model_engine_is_a_usage_error() {
         run.stderr
     );
     assert!(run.stdout.is_empty());
-    // The linear engine reads the shipped rules' indicators, never a rule file.
+    // The default ensemble (its linear engine reads the shipped rules' indicators) reads no
+    // rule file.
     let run = linkscreen(&["score", EXAMPLES, "--rules", "models/rules/default.toml"]);
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(
         run.stderr
-            .contains("--rules has no effect with --engine linear"),
+            .contains("--rules has no effect with --engine ensemble"),
         "{}",
         run.stderr
     );

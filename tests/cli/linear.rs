@@ -72,7 +72,7 @@ fn a_profile_too_thin_to_judge_is_insufficient_under_every_engine() {
 {"id":"note-1","headline":"Senior Partner","messages":[{"direction":"inbound","text":"We pay well for short confidential reports on your programme, let us continue on WhatsApp."}]}
 "#;
     let (_d, path) = temp_file("thin.jsonl", thin.as_bytes());
-    for engine in ["model", "rules", "hybrid", "linear"] {
+    for engine in ["model", "rules", "hybrid", "linear", "ensemble"] {
         let run = linkscreen(&["score", path_str(&path), "--engine", engine]);
         assert_eq!(run.code, 0, "{}", run.stderr);
         let v: Vec<serde_json::Value> = run
@@ -180,7 +180,7 @@ fn inflated_counts_never_lower_a_linear_score() {
 }
 
 #[test]
-fn changing_only_the_name_never_changes_a_linear_score() {
+fn changing_only_the_name_never_changes_a_learned_score() {
     let profiles = load(HOLDOUT);
     let renamed: Vec<Profile> = profiles
         .iter()
@@ -189,6 +189,12 @@ fn changing_only_the_name_never_changes_a_linear_score() {
             ..p.clone()
         })
         .collect();
-    let args = ["--engine", "linear"];
-    assert_eq!(verdicts(&profiles, &args), verdicts(&renamed, &args));
+    for engine in ["linear", "model", "ensemble"] {
+        let args = ["--engine", engine];
+        assert_eq!(
+            verdicts(&profiles, &args),
+            verdicts(&renamed, &args),
+            "{engine}"
+        );
+    }
 }

@@ -12,18 +12,18 @@ fn records(stdout: &str) -> Vec<serde_json::Value> {
 }
 
 #[test]
-fn score_uses_the_embedded_linear_engine_by_default() {
+fn score_uses_the_embedded_ensemble_by_default() {
     let run = linkscreen(&["score", EXAMPLES]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let recs = records(&run.stdout);
     assert_eq!(recs.len(), 20);
     for r in &recs {
-        assert_eq!(r["engine"], "linear");
+        assert_eq!(r["engine"], "ensemble");
         let s = r["score"].as_f64().unwrap();
         assert!((0.0..=1.0).contains(&s));
         assert!(r["reasons"].as_array().unwrap().len() <= 5);
     }
-    assert!(run.stderr.contains("engine linear"), "{}", run.stderr);
+    assert!(run.stderr.contains("engine ensemble"), "{}", run.stderr);
 }
 
 #[test]
@@ -49,6 +49,7 @@ fn smoke_training_is_reproducible_and_loadable() {
         "tokenizer.json",
         "linear.json",
         "linear.safetensors",
+        "ensemble.json",
         "manifest.json",
     ] {
         let (x, y) = (
@@ -63,7 +64,7 @@ fn smoke_training_is_reproducible_and_loadable() {
     assert!(metrics["splits"]["test"]["all"]["rules"]["roc_auc"].is_number());
     assert!(metrics["splits"]["test"]["all"]["linear"]["roc_auc"].is_number());
     let loao = &metrics["leave_one_author_out"];
-    for engine in ["linear", "rules", "linear+rules"] {
+    for engine in ["linear", "rules", "linear+rules", "model", "ensemble"] {
         let authors = loao[engine]["authors"].as_array().unwrap();
         assert_eq!(authors.len(), 2, "{engine}: {loao}");
         assert!(loao[engine]["pooled"]["roc_auc"].is_number(), "{engine}");
@@ -83,6 +84,20 @@ fn smoke_training_is_reproducible_and_loadable() {
     let run = linkscreen(&["score", EXAMPLES, "--model", path_str(&a)]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(records(&run.stdout).len(), 20);
+    // The ensemble of the run's linear engine and model, calibrated on their out-of-fold scores.
+    let run = linkscreen(&[
+        "score",
+        EXAMPLES,
+        "--model",
+        path_str(&a),
+        "--engine",
+        "ensemble",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let recs = records(&run.stdout);
+    assert_eq!(recs.len(), 20);
+    assert!(recs.iter().all(|r| r["engine"] == "ensemble"));
+    assert!(metrics["splits"]["test"]["all"]["ensemble"]["roc_auc"].is_number());
 }
 
 #[test]
@@ -111,7 +126,13 @@ fn tampered_model_is_refused_naming_the_file() {
 fn explain_shows_model_contributions() {
     let run = linkscreen(&["explain", EXAMPLES, "--id", "ex-en-02"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("ensemble (the default engine): score"),
+        "{}",
+        run.stdout
+    );
     assert!(run.stdout.contains("model: score"), "{}", run.stdout);
+    assert!(run.stdout.contains("linear: score"), "{}", run.stdout);
     assert!(run.stdout.contains("section:messages"), "{}", run.stdout);
     assert!(run.stdout.contains("rules: score"), "{}", run.stdout);
 }

@@ -23,6 +23,7 @@ fn section_words(s: &str) -> &'static str {
 fn learned_engine(ctx: &Context) -> (&'static str, &'static str) {
     match ctx.engine {
         Some(EngineKind::Linear) => ("Linear engine", "linear engine"),
+        Some(EngineKind::Ensemble) => ("Ensemble", "ensemble"),
         _ => ("Model", "model"),
     }
 }

@@ -1,0 +1,307 @@
+//! The ensemble engine: several engines' stated probabilities averaged in log-odds, then
+//! restated by Platt scaling fitted out of fold.
+//!
+//! ```text
+//! z     = mean over the parts of logit(p_part)
+//! score = sigmoid(a · z + b)
+//! ```
+//!
+//! The shipped ensemble is the linear engine and the neural model: measured by
+//! leave-one-author-out, each catches fakes the other misses (training/README.md). `a`, `b`
+//! and the verdict thresholds are fitted by `linkscreen train` on the out-of-fold ensemble
+//! logits of the hand-written author sets, and stored as the artifact's `ensemble.json`.
+//!
+//! Reasons are the parts' reasons merged: each weight is turned into the log-odds of its part's
+//! stated score ([`Scorer::reason_scale`]) and then into the ensemble's (`a / parts`); a code
+//! both parts give is one reason whose weight is the sum (the first part's evidence is kept);
+//! strongest first, as many as the part that gives most.
+
+use serde::{Deserialize, Serialize};
+
+use crate::platt::Platt;
+use crate::profile::Profile;
+use crate::score::{Assessment, EngineKind, Reason, ScoreError, Scorer, Thresholds};
+
+/// The name of the ensemble's parameter file in a model artifact.
+pub const ENSEMBLE_JSON: &str = "ensemble.json";
+/// Version of `ensemble.json`; another version is refused.
+pub const ENSEMBLE_FORMAT_VERSION: u32 = 1;
+
+/// Scores are clamped to this distance from 0 and 1 before taking a logit.
+const EPS: f32 = 1e-6;
+
+/// Errors reading or assembling an ensemble.
+#[derive(Debug, thiserror::Error)]
+pub enum EnsembleError {
+    #[error("{ENSEMBLE_JSON}: {0}")]
+    Invalid(String),
+    #[error("the ensemble needs the {0} engine, which is not given")]
+    Missing(&'static str),
+}
+
+/// `ensemble.json`: which engines, in which order, and how their mean log-odds are stated.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnsembleParams {
+    pub format_version: u32,
+    /// The parts, in the order their reasons are merged.
+    pub engines: Vec<EngineKind>,
+    pub calibration: Platt,
+    pub thresholds: Thresholds,
+}
+
+impl EnsembleParams {
+    /// Parses and checks the bytes of an `ensemble.json`.
+    pub fn from_json(bytes: &[u8]) -> Result<EnsembleParams, EnsembleError> {
+        let p: EnsembleParams = serde_json::from_slice(bytes)
+            .map_err(|e| EnsembleError::Invalid(format!("line {}: {e}", e.line())))?;
+        if p.format_version != ENSEMBLE_FORMAT_VERSION {
+            return Err(EnsembleError::Invalid(format!(
+                "format_version {} is not supported (expected {ENSEMBLE_FORMAT_VERSION})",
+                p.format_version
+            )));
+        }
+        let finite = [p.calibration.a, p.calibration.b, p.thresholds.review]
+            .iter()
+            .chain([&p.thresholds.fake])
+            .all(|v| v.is_finite());
+        if !finite || p.engines.is_empty() || p.engines.contains(&EngineKind::Ensemble) {
+            return Err(EnsembleError::Invalid(
+                "finite calibration and thresholds, and at least one part that is not an ensemble"
+                    .into(),
+            ));
+        }
+        Ok(p)
+    }
+
+    pub fn to_json(&self) -> Vec<u8> {
+        let mut json = serde_json::to_vec_pretty(self).expect("ensemble parameters serialise");
+        json.push(b'\n');
+        json
+    }
+
+    /// The ensemble's stated probability for its parts' stated probabilities.
+    pub fn score(&self, probabilities: &[f32]) -> f32 {
+        self.calibration.apply(EnsembleParams::logit(probabilities))
+    }
+
+    /// The ensemble's logit of its parts' stated probabilities (before its calibration).
+    pub fn logit(probabilities: &[f32]) -> f32 {
+        let sum: f32 = probabilities
+            .iter()
+            .map(|&p| {
+                let p = p.clamp(EPS, 1.0 - EPS);
+                (p / (1.0 - p)).ln()
+            })
+            .sum();
+        sum / probabilities.len().max(1) as f32
+    }
+}
+
+/// The ensemble engine.
+pub struct Ensemble {
+    parts: Vec<Box<dyn Scorer>>,
+    params: EnsembleParams,
+}
+
+impl Ensemble {
+    /// Assembles the ensemble from its parts, given in any order: each engine the parameters
+    /// name must be among them exactly once.
+    pub fn new(
+        mut parts: Vec<Box<dyn Scorer>>,
+        params: EnsembleParams,
+    ) -> Result<Ensemble, EnsembleError> {
+        let mut ordered = Vec::with_capacity(params.engines.len());
+        for kind in &params.engines {
+            let i = parts
+                .iter()
+                .position(|p| p.kind() == *kind)
+                .ok_or(EnsembleError::Missing(kind.as_str()))?;
+            ordered.push(parts.swap_remove(i));
+        }
+        Ok(Ensemble {
+            parts: ordered,
+            params,
+        })
+    }
+
+    pub fn params(&self) -> &EnsembleParams {
+        &self.params
+    }
+
+    /// The parts' assessments of one profile merged into the ensemble's.
+    fn merge(&self, parts: Vec<Assessment>) -> Assessment {
+        let probabilities: Vec<f32> = parts.iter().map(|a| a.score).collect();
+        let score = self.params.score(&probabilities);
+        let c = self.params.calibration;
+        let most = parts.iter().map(|a| a.reasons.len()).max().unwrap_or(0);
+        let share = c.a / parts.len().max(1) as f32;
+        let mut reasons: Vec<Reason> = Vec::new();
+        for (a, engine) in parts.into_iter().zip(&self.parts) {
+            let k = share * engine.reason_scale();
+            for r in a.reasons {
+                match reasons.iter_mut().find(|m| m.code == r.code) {
+                    Some(m) => m.weight += k * r.weight,
+                    None => reasons.push(Reason {
+                        weight: k * r.weight,
+                        ..r
+                    }),
+                }
+            }
+        }
+        for r in &mut reasons {
+            r.weight = (r.weight * 1000.0).round() / 1000.0;
+        }
+        reasons.retain(|r| r.weight != 0.0);
+        reasons.sort_by(|x, y| y.weight.abs().total_cmp(&x.weight.abs()));
+        reasons.truncate(most);
+        Assessment { score, reasons }
+    }
+}
+
+impl Scorer for Ensemble {
+    fn kind(&self) -> EngineKind {
+        EngineKind::Ensemble
+    }
+
+    fn thresholds(&self) -> Thresholds {
+        self.params.thresholds
+    }
+
+    fn score_batch(&self, profiles: &[Profile]) -> Result<Vec<Assessment>, ScoreError> {
+        let mut per_part = Vec::with_capacity(self.parts.len());
+        for e in &self.parts {
+            let scored = e.score_batch(profiles)?;
+            if scored.len() != profiles.len() {
+                return Err(ScoreError::Model(format!(
+                    "the ensemble's {} part scored {} of {} profiles",
+                    e.kind().as_str(),
+                    scored.len(),
+                    profiles.len()
+                )));
+            }
+            per_part.push(scored.into_iter());
+        }
+        Ok((0..profiles.len())
+            .map(|_| self.merge(per_part.iter_mut().filter_map(Iterator::next).collect()))
+            .collect())
+    }
+
+    fn truncated_sections(&self) -> Option<u64> {
+        self.parts
+            .iter()
+            .filter_map(|p| p.truncated_sections())
+            .max()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::HeadlineScorer;
+
+    /// A part that states a fixed probability with one reason.
+    struct Fixed(EngineKind, f32, &'static str, f32);
+
+    impl Scorer for Fixed {
+        fn kind(&self) -> EngineKind {
+            self.0
+        }
+        fn thresholds(&self) -> Thresholds {
+            Thresholds {
+                review: 0.5,
+                fake: 0.9,
+            }
+        }
+        fn score_batch(&self, profiles: &[Profile]) -> Result<Vec<Assessment>, ScoreError> {
+            Ok(profiles
+                .iter()
+                .map(|_| Assessment {
+                    score: self.1,
+                    reasons: vec![Reason {
+                        code: self.2.into(),
+                        weight: self.3,
+                        evidence: None,
+                    }],
+                })
+                .collect())
+        }
+        fn reason_scale(&self) -> f32 {
+            0.5
+        }
+    }
+
+    fn params(engines: Vec<EngineKind>, a: f32, b: f32) -> EnsembleParams {
+        EnsembleParams {
+            format_version: ENSEMBLE_FORMAT_VERSION,
+            engines,
+            calibration: Platt { a, b },
+            thresholds: Thresholds {
+                review: 0.4,
+                fake: 0.8,
+            },
+        }
+    }
+
+    fn logit(p: f32) -> f32 {
+        (p / (1.0 - p)).ln()
+    }
+
+    #[test]
+    fn score_is_the_calibrated_mean_log_odds() {
+        let parts: Vec<Box<dyn Scorer>> = vec![
+            Box::new(Fixed(EngineKind::Model, 0.9, "x", 1.0)),
+            Box::new(Fixed(EngineKind::Linear, 0.2, "y", -1.0)),
+        ];
+        let e = Ensemble::new(
+            parts,
+            params(vec![EngineKind::Linear, EngineKind::Model], 2.0, 0.5),
+        )
+        .unwrap();
+        let a = &e.score_batch(&[Profile::default()]).unwrap()[0];
+        let z = 0.5 * (logit(0.9) + logit(0.2));
+        let want = 1.0 / (1.0 + (-(2.0 * z + 0.5)).exp());
+        assert!((a.score - want).abs() < 1e-5, "{} vs {want}", a.score);
+        // Each reason is scaled by the part's scale (0.5) and the ensemble's share (2 / 2); the
+        // linear part, named first, comes first among equals, and the ensemble gives as many
+        // reasons as the part that gives most (one).
+        let got: Vec<(&str, f32)> = a.reasons.iter().map(|r| (&*r.code, r.weight)).collect();
+        assert_eq!(got, vec![("y", -0.5)]);
+    }
+
+    #[test]
+    fn one_code_from_two_parts_is_one_reason() {
+        let parts: Vec<Box<dyn Scorer>> = vec![
+            Box::new(Fixed(EngineKind::Model, 0.7, "section:message", 1.0)),
+            Box::new(Fixed(EngineKind::Linear, 0.7, "section:message", 3.0)),
+        ];
+        let e = Ensemble::new(
+            parts,
+            params(vec![EngineKind::Model, EngineKind::Linear], 1.0, 0.0),
+        )
+        .unwrap();
+        let a = &e.score_batch(&[Profile::default()]).unwrap()[0];
+        assert_eq!(a.reasons.len(), 1);
+        assert!((a.reasons[0].weight - 1.0).abs() < 1e-6);
+    }
+
+    #[test]
+    fn a_missing_part_is_an_error() {
+        let parts: Vec<Box<dyn Scorer>> = vec![Box::new(HeadlineScorer)];
+        let e = Ensemble::new(parts, params(vec![EngineKind::Linear], 1.0, 0.0));
+        assert!(matches!(e, Err(EnsembleError::Missing("linear"))));
+    }
+
+    #[test]
+    fn parameters_round_trip_and_are_checked() {
+        let p = params(vec![EngineKind::Linear, EngineKind::Model], 1.5, -0.25);
+        assert_eq!(EnsembleParams::from_json(&p.to_json()).unwrap(), p);
+        let mut bad = p.clone();
+        bad.format_version = 2;
+        assert!(EnsembleParams::from_json(&bad.to_json()).is_err());
+        let mut nested = p;
+        nested.engines.push(EngineKind::Ensemble);
+        assert!(EnsembleParams::from_json(&nested.to_json()).is_err());
+        assert!(EnsembleParams::from_json(b"{").is_err());
+    }
+}
