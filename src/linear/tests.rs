@@ -39,14 +39,20 @@ fn profile(id: usize, fake: bool) -> Profile {
     }
 }
 
-fn fitted() -> (LinearModel, Vec<Profile>) {
+/// An engine fitted with `p` and `seed` on 40 profiles, half of them fake, and the profiles.
+fn fitted_with(p: &LinearParams, seed: u64) -> (LinearModel, Vec<Profile>) {
     let profiles: Vec<Profile> = (0..40).map(|i| profile(i, i % 2 == 0)).collect();
-    let h = params().hashing;
-    let docs: Vec<RawDoc> = profiles.iter().map(|p| raw_doc(&h, None, p).0).collect();
+    let docs: Vec<RawDoc> = (profiles.iter())
+        .map(|x| raw_doc(&p.hashing, None, x).0)
+        .collect();
     let refs: Vec<&RawDoc> = docs.iter().collect();
     let labels: Vec<bool> = (0..40).map(|i| i % 2 == 0).collect();
-    let m = fit(&params(), &refs, &labels, &[1.0; 40], 7).unwrap();
+    let m = fit(p, &refs, &labels, &[1.0; 40], seed).unwrap();
     (m, profiles)
+}
+
+fn fitted() -> (LinearModel, Vec<Profile>) {
+    fitted_with(&params(), 7)
 }
 
 #[test]
@@ -131,25 +137,16 @@ fn known_directions() {
 
 #[test]
 fn several_seeds_give_the_mean_of_their_models() {
-    let profiles: Vec<Profile> = (0..40).map(|i| profile(i, i % 2 == 0)).collect();
-    let h = params().hashing;
-    let docs: Vec<RawDoc> = profiles.iter().map(|p| raw_doc(&h, None, p).0).collect();
-    let refs: Vec<&RawDoc> = docs.iter().collect();
-    let labels: Vec<bool> = (0..40).map(|i| i % 2 == 0).collect();
-    let w = [1.0; 40];
-    let one = |seed| fit(&params(), &refs, &labels, &w, seed).unwrap();
-    let (a, b) = (one(7), one(8));
-    let two = fit(
+    let (a, profiles) = fitted_with(&params(), 7);
+    let b = fitted_with(&params(), 8).0;
+    let two = fitted_with(
         &LinearParams {
             seeds: 2,
             ..params()
         },
-        &refs,
-        &labels,
-        &w,
         7,
     )
-    .unwrap();
+    .0;
     assert_ne!(
         a.logit(&profiles[1]),
         b.logit(&profiles[1]),
@@ -167,16 +164,11 @@ fn several_seeds_give_the_mean_of_their_models() {
 
 #[test]
 fn levels_keep_their_features_direction_and_round_trip() {
-    let profiles: Vec<Profile> = (0..40).map(|i| profile(i, i % 2 == 0)).collect();
-    let h = params().hashing;
-    let docs: Vec<RawDoc> = profiles.iter().map(|p| raw_doc(&h, None, p).0).collect();
-    let refs: Vec<&RawDoc> = docs.iter().collect();
-    let labels: Vec<bool> = (0..40).map(|i| i % 2 == 0).collect();
     let p = LinearParams {
         levels: 4,
         ..params()
     };
-    let m = fit(&p, &refs, &labels, &[1.0; 40], 7).unwrap();
+    let (m, profiles) = fitted_with(&p, 7);
     let spec = m.spec();
     assert!(!spec.levels.is_empty(), "connections take many values");
     for l in &spec.levels {

@@ -71,32 +71,18 @@ fn smoke_training_is_reproducible_and_loadable() {
     }
     let card = std::fs::read_to_string(a.join("MODEL_CARD.md")).unwrap();
     assert!(card.contains("Leave-one-author-out"), "{card}");
-    let run = linkscreen(&[
-        "score",
-        EXAMPLES,
-        "--model",
-        path_str(&a),
-        "--engine",
-        "linear",
-    ]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    assert_eq!(records(&run.stdout).len(), 20);
-    let run = linkscreen(&["score", EXAMPLES, "--model", path_str(&a)]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    assert_eq!(records(&run.stdout).len(), 20);
-    // The ensemble of the run's linear engine and model, calibrated on their out-of-fold scores.
-    let run = linkscreen(&[
-        "score",
-        EXAMPLES,
-        "--model",
-        path_str(&a),
-        "--engine",
-        "ensemble",
-    ]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    let recs = records(&run.stdout);
-    assert_eq!(recs.len(), 20);
-    assert!(recs.iter().all(|r| r["engine"] == "ensemble"));
+    // The run's engines load and score: the default (the ensemble of the run's linear engine
+    // and model, calibrated on their out-of-fold scores) and each named one.
+    for engine in [None, Some("ensemble"), Some("linear")] {
+        let mut args = vec!["score", EXAMPLES, "--model", path_str(&a)];
+        args.extend(engine.iter().flat_map(|e| ["--engine", *e]));
+        let run = linkscreen(&args);
+        assert_eq!(run.code, 0, "{engine:?}: {}", run.stderr);
+        let recs = records(&run.stdout);
+        assert_eq!(recs.len(), 20);
+        let name = engine.unwrap_or("ensemble");
+        assert!(recs.iter().all(|r| r["engine"] == name), "{engine:?}");
+    }
     assert!(metrics["splits"]["test"]["all"]["ensemble"]["roc_auc"].is_number());
 }
 
