@@ -169,8 +169,8 @@ pub enum ScoreError {
 }
 
 /// An engine that scores profiles. Engines are built once and then score many batches; they
-/// do no I/O while scoring.
-pub trait Scorer {
+/// do no I/O while scoring, and may score from several threads at once (`Sync`).
+pub trait Scorer: Sync {
     fn kind(&self) -> EngineKind;
     fn thresholds(&self) -> Thresholds;
     fn score_batch(&self, profiles: &[Profile]) -> Result<Vec<Assessment>, ScoreError>;

@@ -51,6 +51,15 @@ pub const MORE_UNKNOWN: &str = "…";
 
 /// Parses one line (without its newline) as a profile record.
 pub fn parse_line(bytes: &[u8], unknown: &mut BTreeSet<String>) -> Result<Profile, FieldError> {
+    parse_line_noting(bytes, &mut |name| note_unknown(unknown, name))
+}
+
+/// As [`parse_line`], handing each unknown top-level field name (sanitised) to `note`, in the
+/// order [`profile_from_value`] meets them.
+pub(super) fn parse_line_noting(
+    bytes: &[u8],
+    note: &mut dyn FnMut(String),
+) -> Result<Profile, FieldError> {
     let text = std::str::from_utf8(bytes).map_err(|e| {
         field_err(
             "(record)",
@@ -58,7 +67,17 @@ pub fn parse_line(bytes: &[u8], unknown: &mut BTreeSet<String>) -> Result<Profil
         )
     })?;
     let value = parse_json(text)?;
-    profile_from_value(&value, unknown)
+    profile_from_value_noting(&value, note)
+}
+
+/// Adds a sanitised unknown field name to the run's set, bounded: at most
+/// [`MAX_UNKNOWN_NAMES`] names, then one marker.
+pub(super) fn note_unknown(unknown: &mut BTreeSet<String>, name: String) {
+    if unknown.len() < MAX_UNKNOWN_NAMES || unknown.contains(&name) {
+        unknown.insert(name);
+    } else {
+        unknown.insert(MORE_UNKNOWN.to_owned());
+    }
 }
 
 /// Validates one decoded JSON value as a profile record. Unknown top-level field names are
@@ -66,6 +85,14 @@ pub fn parse_line(bytes: &[u8], unknown: &mut BTreeSet<String>) -> Result<Profil
 pub fn profile_from_value(
     v: &Value,
     unknown: &mut BTreeSet<String>,
+) -> Result<Profile, FieldError> {
+    profile_from_value_noting(v, &mut |name| note_unknown(unknown, name))
+}
+
+/// As [`profile_from_value`], handing each unknown top-level field name to `note`.
+fn profile_from_value_noting(
+    v: &Value,
+    note: &mut dyn FnMut(String),
 ) -> Result<Profile, FieldError> {
     let o = v.as_object().ok_or_else(|| {
         field_err(
@@ -75,13 +102,7 @@ pub fn profile_from_value(
     })?;
     for k in o.keys() {
         if !TOP_FIELDS.contains(&k.as_str()) {
-            // Bounded: at most MAX_UNKNOWN_NAMES sanitised names, then one marker.
-            let name = sanitize_field_name(k);
-            if unknown.len() < MAX_UNKNOWN_NAMES || unknown.contains(&name) {
-                unknown.insert(name);
-            } else {
-                unknown.insert(MORE_UNKNOWN.to_owned());
-            }
+            note(sanitize_field_name(k));
         }
     }
     let id = match o.get("id") {
