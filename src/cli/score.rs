@@ -71,42 +71,68 @@ struct Done {
 }
 
 enum Rendered {
-    Bytes(Vec<u8>),
+    /// Where the record is in its task's bytes.
+    Bytes(std::ops::Range<usize>),
     Record(ScoreRecord),
     /// Rendering failed (it writes to memory, so it does not; kept as a write error).
     Failed(std::io::Error),
 }
 
-/// Parses, scores and renders one line: everything about a line that does not depend on the
-/// others, so lines are worked on in parallel and settled in input order afterwards.
+/// What one parallel task did with its lines: one [`Done`] per line, and the records it
+/// rendered, one after the other.
+struct Task {
+    done: Vec<Done>,
+    bytes: Vec<u8>,
+}
+
+/// Parses, scores and renders lines: everything about a line that does not depend on the
+/// others, so lines are worked on in parallel and settled in input order afterwards. What is
+/// rendered here is freed here too: only a profile's id goes back (except for the HTML page,
+/// which quotes the profile).
 fn work(
-    raw: &RawLine,
+    raws: &[RawLine],
     engine: &dyn Scorer,
     thresholds: &Thresholds,
     renderer: Option<Renderer>,
-) -> Done {
-    let parsed = raw.parse();
-    let scored = parsed.profile().map(|p| {
-        let mut assessments = engine.score_batch(std::slice::from_ref(p))?;
-        let a = assessments.pop().ok_or_else(|| {
-            ScoreError::Model("the engine returned no assessment for a profile".into())
-        })?;
-        let record = ScoreRecord::new(p, a, engine.kind(), thresholds);
-        let verdict = record.verdict;
-        let rendered = match renderer {
-            Some(r) => {
-                let mut bytes = Vec::with_capacity(512);
-                match r.render(record, &mut bytes) {
-                    Ok(()) => Rendered::Bytes(bytes),
-                    Err(e) => Rendered::Failed(e),
-                }
+) -> Task {
+    let mut bytes = Vec::with_capacity(raws.len() * 512);
+    let done = raws
+        .iter()
+        .map(|raw| {
+            let mut parsed = raw.parse();
+            let scored = parsed.profile().map(|p| {
+                let mut assessments = engine.score_batch(std::slice::from_ref(p))?;
+                let a = assessments.pop().ok_or_else(|| {
+                    ScoreError::Model("the engine returned no assessment for a profile".into())
+                })?;
+                let record = ScoreRecord::new(p, a, engine.kind(), thresholds);
+                let verdict = record.verdict;
+                let rendered = match renderer {
+                    Some(r) => {
+                        let start = bytes.len();
+                        match r.render(record, &mut bytes) {
+                            Ok(()) => Rendered::Bytes(start..bytes.len()),
+                            Err(e) => {
+                                bytes.truncate(start);
+                                Rendered::Failed(e)
+                            }
+                        }
+                    }
+                    None => Rendered::Record(record),
+                };
+                Ok((verdict, rendered))
+            });
+            if renderer.is_some() {
+                parsed.keep_only_id();
             }
-            None => Rendered::Record(record),
-        };
-        Ok((verdict, rendered))
-    });
-    Done { parsed, scored }
+            Done { parsed, scored }
+        })
+        .collect();
+    Task { done, bytes }
 }
+
+/// Lines one parallel task works on.
+const TASK_LINES: usize = 32;
 
 /// Lines read before they are worked on in parallel, and at most this many bytes of them
 /// (a line may be up to 8 MiB).
@@ -239,48 +265,51 @@ pub fn run(args: ScoreArgs) -> anyhow::Result<Status> {
                         }
                     }
                 }
-                let done: Vec<Done> = raws
-                    .par_iter()
-                    .map(|raw| work(raw, engine_ref, &thresholds, renderer))
+                let tasks: Vec<Task> = raws
+                    .par_chunks(TASK_LINES)
+                    .map(|raws| work(raws, engine_ref, &thresholds, renderer))
                     .collect();
-                for (raw, d) in raws.iter().zip(done) {
-                    let entry = match reader.settle(raw, d.parsed) {
-                        Some(entry) => entry,
-                        None => continue,
-                    };
-                    match (entry, d.scored) {
-                        (Entry::Profile { profile, line }, Some(scored)) => {
-                            tally.processed += 1;
-                            duplicates[k].note(&profile.id, line);
-                            match scored {
-                                Err(e) => {
-                                    failed.get_or_insert(e);
-                                }
-                                Ok((verdict, rendered)) if failed.is_none() => {
-                                    match rendered {
-                                        Rendered::Bytes(b) => out.push_rendered(&b),
-                                        Rendered::Record(r) => {
-                                            out.write_with(r, &profile).map_err(write_stop)?
-                                        }
-                                        Rendered::Failed(e) => return Err(write_stop(e)),
+                let mut raws = raws.iter();
+                for Task { done, bytes } in tasks {
+                    for (d, raw) in done.into_iter().zip(raws.by_ref()) {
+                        let entry = match reader.settle(raw, d.parsed) {
+                            Some(entry) => entry,
+                            None => continue,
+                        };
+                        match (entry, d.scored) {
+                            (Entry::Profile { profile, line }, Some(scored)) => {
+                                tally.processed += 1;
+                                duplicates[k].note(&profile.id, line);
+                                match scored {
+                                    Err(e) => {
+                                        failed.get_or_insert(e);
                                     }
-                                    let v = Verdict::ALL.iter().position(|x| *x == verdict);
-                                    verdicts[v.unwrap_or(0)] += 1;
+                                    Ok((verdict, rendered)) if failed.is_none() => {
+                                        match rendered {
+                                            Rendered::Bytes(r) => out.push_rendered(&bytes[r]),
+                                            Rendered::Record(r) => {
+                                                out.write_with(r, &profile).map_err(write_stop)?
+                                            }
+                                            Rendered::Failed(e) => return Err(write_stop(e)),
+                                        }
+                                        let v = Verdict::ALL.iter().position(|x| *x == verdict);
+                                        verdicts[v.unwrap_or(0)] += 1;
+                                    }
+                                    Ok(_) => {}
                                 }
-                                Ok(_) => {}
+                                in_batch += 1;
+                                if in_batch == BATCH {
+                                    end_batch(&mut in_batch, &mut failed, &mut out)?;
+                                    inputs.tick(tally.processed);
+                                }
                             }
-                            in_batch += 1;
-                            if in_batch == BATCH {
-                                end_batch(&mut in_batch, &mut failed, &mut out)?;
-                                inputs.tick(tally.processed);
+                            (Entry::Rejected(e), _) => {
+                                eprintln!("{prefix}{e}");
+                                tally.rejected += 1;
                             }
+                            // A valid profile is always scored (see `work`).
+                            (Entry::Profile { .. }, None) => {}
                         }
-                        (Entry::Rejected(e), _) => {
-                            eprintln!("{prefix}{e}");
-                            tally.rejected += 1;
-                        }
-                        // A valid profile is always scored (see `work`).
-                        (Entry::Profile { .. }, None) => {}
                     }
                 }
                 if let Some(e) = read_error {
@@ -340,3 +369,8 @@ pub fn run(args: ScoreArgs) -> anyhow::Result<Status> {
     );
     Ok(tally.status())
 }
+
+/// Scoring allocates many small, short-lived values (parsed fields, normalised texts, word
+/// lists) on several threads at once, where mimalloc is much faster than the system allocator.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;

@@ -282,6 +282,17 @@ impl Parsed {
     pub fn profile(&self) -> Option<&Profile> {
         self.result.as_ref().ok()
     }
+
+    /// Drops all of the profile but its id, for a caller that is done with the rest where the
+    /// line was parsed (memory is then freed by the thread that allocated it).
+    pub fn keep_only_id(&mut self) {
+        if let Ok(p) = &mut self.result {
+            *p = Profile {
+                id: std::mem::take(&mut p.id),
+                ..Profile::default()
+            };
+        }
+    }
 }
 
 impl<R: BufRead> Iterator for ProfileReader<R> {
