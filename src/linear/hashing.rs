@@ -92,9 +92,131 @@ pub fn words(text: &str) -> impl Iterator<Item = &str> {
         .filter(|w| !w.is_empty())
 }
 
+/// Calls `f(word, after_bar)` for each word of `text` in order, the same words as [`words`],
+/// with whether a `|` comes between the word and the previous one (or the start of the text),
+/// until `f` returns false. ASCII bytes are classified without decoding them.
+pub fn for_each_word<'a>(text: &'a str, mut f: impl FnMut(&'a str, bool) -> bool) {
+    let b = text.as_bytes();
+    let mut start: Option<usize> = None;
+    let mut after_bar = true;
+    let mut i = 0;
+    while i < b.len() {
+        let (alnum, width) = if b[i].is_ascii() {
+            (b[i].is_ascii_alphanumeric(), 1)
+        } else {
+            match text[i..].chars().next() {
+                Some(c) => (c.is_alphanumeric(), c.len_utf8()),
+                None => break,
+            }
+        };
+        match (alnum, start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                if !f(&text[s..i], after_bar) {
+                    return;
+                }
+                start = None;
+                after_bar = false;
+            }
+            _ => {}
+        }
+        if b[i] == b'|' {
+            after_bar = true;
+        }
+        i += width;
+    }
+    if let Some(s) = start {
+        f(&text[s..], after_bar);
+    }
+}
+
+/// The words a section is hashed from (at most `max_words`), and for each whether it opens
+/// one of the ` | `-joined texts of the section.
+#[derive(Debug, Default)]
+pub struct SectionWords<'a> {
+    pub words: Vec<&'a str>,
+    pub opens: Vec<bool>,
+}
+
+/// The hashed slots of one word: untagged, then tagged with its section (when the engine tags).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Slots {
+    pub plain: u32,
+    pub tagged: Option<u32>,
+}
+
 impl HashingConfig {
     fn slot(&self, h: u64) -> u32 {
-        (h % self.buckets as u64) as u32
+        let b = self.buckets as u64;
+        // The same remainder, without a division for the usual power-of-two slot counts.
+        if b.is_power_of_two() {
+            (h & (b - 1)) as u32
+        } else {
+            (h % b) as u32
+        }
+    }
+
+    /// The words of a section text that [`HashingConfig::grams`] reads (the same words as
+    /// `words(text)`: `|` is not alphanumeric).
+    pub fn section_words<'a>(&self, text: &'a str) -> SectionWords<'a> {
+        let mut out = SectionWords::default();
+        for_each_word(text, |w, opens| {
+            if out.words.len() == self.max_words {
+                return false;
+            }
+            out.words.push(w);
+            out.opens.push(opens);
+            true
+        });
+        out
+    }
+
+    /// Whether the word at `i > 0` is paired with the word before it.
+    pub fn paired(&self, ws: &SectionWords, i: usize) -> bool {
+        i > 0 && (self.pairs_across_texts || !ws.opens[i])
+    }
+
+    /// The slots of one word of section `section`.
+    pub fn word_slots(&self, section: usize, w: &str) -> Slots {
+        let tag = [section as u8];
+        Slots {
+            plain: self.slot(fnv(1, &[w.as_bytes()])),
+            tagged: self
+                .section_tags
+                .then(|| self.slot(fnv(3, &[&tag, w.as_bytes()]))),
+        }
+    }
+
+    /// The slots of a pair of neighbouring words of section `section`.
+    pub fn pair_slots(&self, section: usize, first: &str, second: &str) -> Slots {
+        let tag = [section as u8];
+        let pair = [first.as_bytes(), second.as_bytes()];
+        Slots {
+            plain: self.slot(fnv(2, &pair)),
+            tagged: self
+                .section_tags
+                .then(|| self.slot(fnv(4, &[&tag, pair[0], pair[1]]))),
+        }
+    }
+
+    /// Calls `f(slot)` for each character n-gram of one word, in order (none unless the
+    /// engine reads character n-grams).
+    pub fn char_gram_slots(&self, w: &str, mut f: impl FnMut(u32)) {
+        let [lo, hi] = self.char_ngrams;
+        if lo > 0 && hi >= lo {
+            let marked: Vec<char> = std::iter::once('<')
+                .chain(w.chars())
+                .chain(std::iter::once('>'))
+                .collect();
+            let mut buf = String::new();
+            for n in lo..=hi {
+                for win in marked.windows(n) {
+                    buf.clear();
+                    buf.extend(win);
+                    f(self.slot(fnv(5, &[buf.as_bytes()])));
+                }
+            }
+        }
     }
 
     /// Calls `f(slot, n_words, first_word_index)` for every hashed feature of one section:
@@ -102,47 +224,21 @@ impl HashingConfig {
     /// (with `n_words` 0). Deterministic; it allocates the word list and, for character
     /// n-grams, one buffer per word.
     pub fn grams(&self, section: usize, text: &str, mut f: impl FnMut(u32, u8, usize)) {
-        // The first `max_words` words, and for each whether it opens one of the ` | `-joined
-        // texts (the same words as `words(text)`: `|` is not alphanumeric).
-        let mut ws: Vec<&str> = Vec::new();
-        let mut opens: Vec<bool> = Vec::new();
-        'parts: for part in text.split('|') {
-            for (k, w) in words(part).enumerate() {
-                if ws.len() == self.max_words {
-                    break 'parts;
-                }
-                ws.push(w);
-                opens.push(k == 0);
+        let ws = self.section_words(text);
+        for (i, w) in ws.words.iter().enumerate() {
+            let one = self.word_slots(section, w);
+            f(one.plain, 1, i);
+            if let Some(t) = one.tagged {
+                f(t, 1, i);
             }
-        }
-        let tag = [section as u8];
-        for (i, w) in ws.iter().enumerate() {
-            f(self.slot(fnv(1, &[w.as_bytes()])), 1, i);
-            if self.section_tags {
-                f(self.slot(fnv(3, &[&tag, w.as_bytes()])), 1, i);
-            }
-            if i > 0 && (self.pairs_across_texts || !opens[i]) {
-                let pair = [ws[i - 1].as_bytes(), w.as_bytes()];
-                f(self.slot(fnv(2, &pair)), 2, i - 1);
-                if self.section_tags {
-                    f(self.slot(fnv(4, &[&tag, pair[0], pair[1]])), 2, i - 1);
+            if self.paired(&ws, i) {
+                let two = self.pair_slots(section, ws.words[i - 1], w);
+                f(two.plain, 2, i - 1);
+                if let Some(t) = two.tagged {
+                    f(t, 2, i - 1);
                 }
             }
-            let [lo, hi] = self.char_ngrams;
-            if lo > 0 && hi >= lo {
-                let marked: Vec<char> = std::iter::once('<')
-                    .chain(w.chars())
-                    .chain(std::iter::once('>'))
-                    .collect();
-                let mut buf = String::new();
-                for n in lo..=hi {
-                    for win in marked.windows(n) {
-                        buf.clear();
-                        buf.extend(win);
-                        f(self.slot(fnv(5, &[buf.as_bytes()])), 0, i);
-                    }
-                }
-            }
+            self.char_gram_slots(w, |slot| f(slot, 0, i));
         }
     }
 }
