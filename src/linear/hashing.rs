@@ -47,7 +47,7 @@ fn fnv(seed: u8, parts: &[&[u8]]) -> u64 {
     for (i, p) in parts.iter().enumerate() {
         if i > 0 {
             // A separator byte that never occurs inside a word keeps ("ab","c") apart from ("a","bc").
-            h ^= 0x1f;
+            h ^= u64::from(SEPARATOR);
             h = h.wrapping_mul(FNV_PRIME);
         }
         for &b in *p {
@@ -178,24 +178,33 @@ impl HashingConfig {
 
     /// The slots of one word of section `section`.
     pub fn word_slots(&self, section: usize, w: &str) -> Slots {
-        let tag = [section as u8];
-        Slots {
-            plain: self.slot(fnv(1, &[w.as_bytes()])),
-            tagged: self
-                .section_tags
-                .then(|| self.slot(fnv(3, &[&tag, w.as_bytes()]))),
+        let (mut plain, mut tagged) = (Fnv::start(1), Fnv::start(3).tag(section));
+        for &b in w.as_bytes() {
+            plain = plain.byte(b);
+            tagged = tagged.byte(b);
         }
+        self.slots(plain, tagged)
     }
 
     /// The slots of a pair of neighbouring words of section `section`.
     pub fn pair_slots(&self, section: usize, first: &str, second: &str) -> Slots {
-        let tag = [section as u8];
-        let pair = [first.as_bytes(), second.as_bytes()];
+        let (mut plain, mut tagged) = (Fnv::start(2), Fnv::start(4).tag(section));
+        for &b in first.as_bytes() {
+            plain = plain.byte(b);
+            tagged = tagged.byte(b);
+        }
+        (plain, tagged) = (plain.byte(SEPARATOR), tagged.byte(SEPARATOR));
+        for &b in second.as_bytes() {
+            plain = plain.byte(b);
+            tagged = tagged.byte(b);
+        }
+        self.slots(plain, tagged)
+    }
+
+    fn slots(&self, plain: Fnv, tagged: Fnv) -> Slots {
         Slots {
-            plain: self.slot(fnv(2, &pair)),
-            tagged: self
-                .section_tags
-                .then(|| self.slot(fnv(4, &[&tag, pair[0], pair[1]]))),
+            plain: self.slot(plain.0),
+            tagged: self.section_tags.then(|| self.slot(tagged.0)),
         }
     }
 
@@ -221,25 +230,67 @@ impl HashingConfig {
 
     /// Calls `f(slot, n_words, first_word_index)` for every hashed feature of one section:
     /// unigrams and bigrams (with `n_words` 1 and 2), section-tagged copies, character n-grams
-    /// (with `n_words` 0). Deterministic; it allocates the word list and, for character
-    /// n-grams, one buffer per word.
+    /// (with `n_words` 0). Deterministic; it allocates only for character n-grams (one buffer
+    /// per word).
     pub fn grams(&self, section: usize, text: &str, mut f: impl FnMut(u32, u8, usize)) {
-        let ws = self.section_words(text);
-        for (i, w) in ws.words.iter().enumerate() {
-            let one = self.word_slots(section, w);
-            f(one.plain, 1, i);
-            if let Some(t) = one.tagged {
-                f(t, 1, i);
+        // Each word's bytes are read once for all its hashes: its own two, the second half
+        // of the pair it ends and the first half of the pair it may start (independent
+        // multiplications, which the processor overlaps).
+        let mut i = 0;
+        let mut pair: Option<(Fnv, Fnv)> = None;
+        for_each_word(text, |w, opens| {
+            if i == self.max_words {
+                return false;
             }
-            if self.paired(&ws, i) {
-                let two = self.pair_slots(section, ws.words[i - 1], w);
-                f(two.plain, 2, i - 1);
-                if let Some(t) = two.tagged {
-                    f(t, 2, i - 1);
+            let paired = i > 0 && (self.pairs_across_texts || !opens);
+            let (mut one, mut one_tagged) = (Fnv::start(1), Fnv::start(3).tag(section));
+            let (mut next, mut next_tagged) = (Fnv::start(2), Fnv::start(4).tag(section));
+            let (mut two, mut two_tagged) = pair.unwrap_or((Fnv(0), Fnv(0)));
+            for &b in w.as_bytes() {
+                one = one.byte(b);
+                one_tagged = one_tagged.byte(b);
+                next = next.byte(b);
+                next_tagged = next_tagged.byte(b);
+                two = two.byte(b);
+                two_tagged = two_tagged.byte(b);
+            }
+            f(self.slot(one.0), 1, i);
+            if self.section_tags {
+                f(self.slot(one_tagged.0), 1, i);
+            }
+            if paired {
+                f(self.slot(two.0), 2, i - 1);
+                if self.section_tags {
+                    f(self.slot(two_tagged.0), 2, i - 1);
                 }
             }
             self.char_gram_slots(w, |slot| f(slot, 0, i));
-        }
+            pair = Some((next.byte(SEPARATOR), next_tagged.byte(SEPARATOR)));
+            i += 1;
+            true
+        });
+    }
+}
+
+/// The separator byte [`fnv`] puts between parts.
+const SEPARATOR: u8 = 0x1f;
+
+/// A running [`fnv`] hash, byte by byte.
+#[derive(Debug, Clone, Copy)]
+struct Fnv(u64);
+
+impl Fnv {
+    fn start(seed: u8) -> Fnv {
+        Fnv((FNV_OFFSET ^ u64::from(seed)).wrapping_mul(FNV_PRIME))
+    }
+
+    fn byte(self, b: u8) -> Fnv {
+        Fnv((self.0 ^ u64::from(b)).wrapping_mul(FNV_PRIME))
+    }
+
+    /// The section tag as the first part, and the separator after it.
+    fn tag(self, section: usize) -> Fnv {
+        self.byte(section as u8).byte(SEPARATOR)
     }
 }
 
@@ -261,6 +312,34 @@ mod tests {
         let mut v = Vec::new();
         c.grams(section, text, |s, n, i| v.push((s, n, i)));
         v
+    }
+
+    #[test]
+    fn running_hashes_are_the_reference_fnv() {
+        let c = cfg(true, [0, 0]);
+        let (a, b) = ("paid", "reports");
+        let slot = |h: u64| c.slot(h);
+        let one = c.word_slots(5, a);
+        assert_eq!(one.plain, slot(fnv(1, &[a.as_bytes()])));
+        assert_eq!(one.tagged, Some(slot(fnv(3, &[&[5], a.as_bytes()]))));
+        let two = c.pair_slots(5, a, b);
+        assert_eq!(two.plain, slot(fnv(2, &[a.as_bytes(), b.as_bytes()])));
+        assert_eq!(
+            two.tagged,
+            Some(slot(fnv(4, &[&[5], a.as_bytes(), b.as_bytes()])))
+        );
+        let grams = collect(&c, 5, "paid reports");
+        assert_eq!(
+            grams.iter().map(|g| g.0).collect::<Vec<_>>(),
+            [
+                one.plain,
+                one.tagged.unwrap_or(0),
+                c.word_slots(5, b).plain,
+                c.word_slots(5, b).tagged.unwrap_or(0),
+                two.plain,
+                two.tagged.unwrap_or(0)
+            ]
+        );
     }
 
     #[test]

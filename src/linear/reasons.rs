@@ -58,8 +58,16 @@ fn phrases<'a>(
     text: &'a str,
 ) -> Vec<(Phrase<'a>, f32)> {
     let h = &m.spec.hashing;
-    let share =
-        |slot: u32| m.weights[slot as usize] * value_at(tfidf, slot) / value_at(counts, slot);
+    // `tfidf` has the slots of `counts`, in the same order (see `super::tfidf`): one search
+    // finds both values.
+    let same_slots = tfidf.len() == counts.len();
+    let share = |slot: u32| {
+        let (x, c) = match counts.binary_search_by_key(&slot, |&(s, _)| s) {
+            Ok(i) if same_slots && tfidf[i].0 == slot => (tfidf[i].1, counts[i].1),
+            _ => (value_at(tfidf, slot), value_at(counts, slot)),
+        };
+        m.weights[slot as usize] * x / c
+    };
     let slot_shares = |slots: Slots, out: &mut Vec<f32>| {
         out.push(share(slots.plain));
         if let Some(t) = slots.tagged {
@@ -127,13 +135,13 @@ type IdHash = std::hash::BuildHasherDefault<IdHasher>;
 /// The words of a normalised text with their byte spans (the same words as
 /// [`super::hashing::words`]).
 fn word_spans(text: &str) -> Vec<(usize, usize)> {
-    text.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(|w| {
-            let start = w.as_ptr() as usize - text.as_ptr() as usize;
-            (start, start + w.len())
-        })
-        .collect()
+    let mut out = Vec::new();
+    super::hashing::for_each_word(text, |w, _| {
+        let start = w.as_ptr() as usize - text.as_ptr() as usize;
+        out.push((start, start + w.len()));
+        true
+    });
+    out
 }
 
 /// One original text of a section, normalised when first searched, with its words' spans.
