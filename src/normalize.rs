@@ -232,8 +232,8 @@ fn normalize_ascii(input: &str) -> String {
     let b = input.as_bytes();
     let blank = |c: u8| c <= b' ' || c == 0x7f;
     // Most texts have single spaces between words and nothing to trim: only case changes.
-    let tidy = !b.first().is_some_and(|&c| c == b' ')
-        && !b.last().is_some_and(|&c| c == b' ')
+    let tidy = b.first() != Some(&b' ')
+        && b.last() != Some(&b' ')
         && !b.iter().any(|&c| c < b' ' || c == 0x7f)
         && !b.windows(2).any(|w| w == b"  ");
     if tidy {
