@@ -104,8 +104,13 @@ fn normalize_once(input: &str) -> (Normalized, bool) {
     let mut obfuscation = Obfuscation::default();
     // Fast path: plain ASCII needs only case folding and whitespace collapsing.
     if input.is_ascii() {
-        let text = collapse_whitespace(input.chars().map(|c| c.to_ascii_lowercase()));
-        return (Normalized { text, obfuscation }, false);
+        return (
+            Normalized {
+                text: normalize_ascii(input),
+                obfuscation,
+            },
+            false,
+        );
     }
     let mut touched = false;
 
@@ -157,38 +162,31 @@ fn normalize_once(input: &str) -> (Normalized, bool) {
     // letters it judged the first time (capitals outside the Latin blocks whose small
     // letters are inside them, `Ƛ`, would otherwise change which words count as Latin).
     if visible.iter().any(|c| !c.is_lowercase()) {
-        visible = visible.into_iter().flat_map(char::to_lowercase).collect();
+        if visible
+            .iter()
+            .all(|&c| c.is_ascii() || c.to_lowercase().len() == 1)
+        {
+            // Every character has a one-character lower case (all but `İ`): in place.
+            for c in &mut visible {
+                *c = if c.is_ascii() {
+                    c.to_ascii_lowercase()
+                } else {
+                    c.to_lowercase().next().unwrap_or(*c)
+                };
+            }
+        } else {
+            visible = visible.into_iter().flat_map(char::to_lowercase).collect();
+        }
         // Case mappings need not give NFKC text; another pass would normalise it.
         touched |= is_nfkc_quick(visible.iter().copied()) != IsNormalized::Yes;
     }
 
     // Step 3: fold look-alikes, first in words that mix them with Latin letters, then in
     // all-look-alike words when the text is mostly Latin once the first pass is done. Judging
-    // "mostly Latin" after the first pass keeps normalisation idempotent.
-    let (counted, any) = fold_words(&mut visible, |word| {
-        word.iter().any(|&c| is_latin_letter(c))
-    });
-    obfuscation.confusables += counted;
-    touched |= any;
-    // Counted in words, not letters, so that later steps (ligatures spelt out, case
-    // folding) cannot tip the balance on a second pass.
-    let (mut latin_words, mut words) = (0, 0);
-    for word in visible.split(|&c| !is_word_char(c)) {
-        if word.iter().any(|&c| is_letter(c)) {
-            words += 1;
-            latin_words += usize::from(word.iter().any(|&c| is_latin_letter(c)));
-        }
-    }
-    if latin_words * 2 > words {
-        let (counted, any) = fold_words(&mut visible, |word| {
-            word.iter().any(|&c| is_letter(c))
-                && word
-                    .iter()
-                    .filter(|&&c| is_letter(c))
-                    .all(|&c| confusable(c).is_some())
-        });
-        obfuscation.confusables += counted;
-        touched |= any;
+    // "mostly Latin" after the first pass keeps normalisation idempotent. Both folds only
+    // touch words holding a look-alike: a text without any is left as it is.
+    if visible.iter().any(|&c| confusable(c).is_some()) {
+        fold_lookalikes(&mut visible, &mut obfuscation, &mut touched);
     }
 
     // Step 4: Latin diacritics, and combining marks not carried by a letter of another
@@ -228,6 +226,63 @@ fn normalize_once(input: &str) -> (Normalized, bool) {
     (Normalized { text, obfuscation }, touched)
 }
 
+/// The normalisation of a plain ASCII text: lower case, and [`collapse_whitespace`] byte by
+/// byte (an ASCII whitespace or control character is a byte up to the space, or DEL).
+fn normalize_ascii(input: &str) -> String {
+    let b = input.as_bytes();
+    let blank = |c: u8| c <= b' ' || c == 0x7f;
+    // Most texts have single spaces between words and nothing to trim: only case changes.
+    let tidy = b.first() != Some(&b' ')
+        && b.last() != Some(&b' ')
+        && !b.iter().any(|&c| c < b' ' || c == 0x7f)
+        && !b.windows(2).any(|w| w == b"  ");
+    if tidy {
+        return input.to_ascii_lowercase();
+    }
+    let mut out = String::with_capacity(input.len());
+    let mut pending_space = false;
+    for &c in b {
+        if blank(c) {
+            pending_space = !out.is_empty();
+        } else {
+            if pending_space {
+                out.push(' ');
+                pending_space = false;
+            }
+            out.push(char::from(c.to_ascii_lowercase()));
+        }
+    }
+    out
+}
+
+/// Step 3 of [`normalize_once`] (see there): folds look-alikes in words that mix them with
+/// Latin letters, then in all-look-alike words of a mostly Latin text.
+fn fold_lookalikes(visible: &mut [char], obfuscation: &mut Obfuscation, touched: &mut bool) {
+    let (counted, any) = fold_words(visible, |word| word.iter().any(|&c| is_latin_letter(c)));
+    obfuscation.confusables += counted;
+    *touched |= any;
+    // Counted in words, not letters, so that later steps (ligatures spelt out, case
+    // folding) cannot tip the balance on a second pass.
+    let (mut latin_words, mut words) = (0, 0);
+    for word in visible.split(|&c| !is_word_char(c)) {
+        if word.iter().any(|&c| is_letter(c)) {
+            words += 1;
+            latin_words += usize::from(word.iter().any(|&c| is_latin_letter(c)));
+        }
+    }
+    if latin_words * 2 > words {
+        let (counted, any) = fold_words(visible, |word| {
+            word.iter().any(|&c| is_letter(c))
+                && word
+                    .iter()
+                    .filter(|&&c| is_letter(c))
+                    .all(|&c| confusable(c).is_some())
+        });
+        obfuscation.confusables += counted;
+        *touched |= any;
+    }
+}
+
 /// Pushes a lower-case character, spelling out ligatures and unifying quotes and dashes.
 fn push_folded(out: &mut Vec<char>, c: char) {
     match c {
@@ -240,8 +295,8 @@ fn push_folded(out: &mut Vec<char>, c: char) {
     }
 }
 
-fn collapse_whitespace(chars: impl Iterator<Item = char>) -> String {
-    let mut out = String::new();
+fn collapse_whitespace(chars: impl ExactSizeIterator<Item = char>) -> String {
+    let mut out = String::with_capacity(chars.len());
     let mut pending_space = false;
     for c in chars {
         if c.is_whitespace() || c.is_control() {

@@ -99,11 +99,18 @@ pub fn too_thin(p: &Profile) -> bool {
                 | TextField::EducationField
                 | TextField::MessagesInbound
         ) {
-            let n = crate::normalize::normalize(text).text;
-            words += n
-                .split(|c: char| !c.is_alphanumeric())
-                .filter(|w| !w.is_empty())
-                .count();
+            let count = |t: &str| {
+                t.split(|c: char| !c.is_alphanumeric())
+                    .filter(|w| !w.is_empty())
+                    .count()
+            };
+            // Normalising plain ASCII only changes case and whitespace, never which characters
+            // are letters or digits, so its words are counted as they are.
+            words += if text.is_ascii() {
+                count(text)
+            } else {
+                count(&crate::normalize::normalize(text).text)
+            };
             if words >= MIN_WORDS {
                 return false;
             }
@@ -171,8 +178,8 @@ pub enum ScoreError {
 }
 
 /// An engine that scores profiles. Engines are built once and then score many batches; they
-/// do no I/O while scoring.
-pub trait Scorer {
+/// do no I/O while scoring, and may score from several threads at once (`Sync`).
+pub trait Scorer: Sync {
     fn kind(&self) -> EngineKind;
     fn thresholds(&self) -> Thresholds;
     fn score_batch(&self, profiles: &[Profile]) -> Result<Vec<Assessment>, ScoreError>;

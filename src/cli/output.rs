@@ -241,86 +241,51 @@ impl<W: Write> RecordWriter<W> {
         Ok(())
     }
 
-    pub fn write(&mut self, mut r: ScoreRecord) -> io::Result<()> {
-        if !self.evidence {
-            for reason in &mut r.reasons {
-                reason.evidence = None;
+    pub fn write(&mut self, r: ScoreRecord) -> io::Result<()> {
+        if self.format == Format::Html {
+            let mut r = r;
+            if !self.evidence {
+                for reason in &mut r.reasons {
+                    reason.evidence = None;
+                }
+            }
+            if let Some(h) = &mut self.html {
+                h.push(r, None, self.evidence);
+            }
+            self.held += 1;
+            return Ok(());
+        }
+        let mut bytes = Vec::new();
+        self.renderer().render(r, &mut bytes)?;
+        self.push_rendered(&bytes);
+        Ok(())
+    }
+
+    /// How this writer renders one record (for rendering records on other threads).
+    pub fn renderer(&self) -> Renderer {
+        Renderer {
+            format: self.format,
+            evidence: self.evidence,
+        }
+    }
+
+    /// Buffers one record rendered by [`Self::renderer`] (not for `Format::Html`), after the
+    /// header when it is the first.
+    pub fn push_rendered(&mut self, record: &[u8]) {
+        if !self.header_done {
+            match self.format {
+                Format::Csv => self
+                    .buf
+                    .extend_from_slice(b"id,score,verdict,engine,reasons\n"),
+                Format::Table => self.buf.extend_from_slice(
+                    format!("{:<24} {:>6}  {:<12} reasons\n", "id", "score", "verdict").as_bytes(),
+                ),
+                Format::Jsonl | Format::Html => {}
             }
         }
-        let out = &mut self.buf;
-        match self.format {
-            Format::Html => {
-                if let Some(h) = &mut self.html {
-                    h.push(r, None, self.evidence);
-                }
-                self.held += 1;
-                return Ok(());
-            }
-            Format::Jsonl => {
-                serde_json::to_writer(&mut *out, &r)?;
-                out.push(b'\n');
-            }
-            Format::Csv => {
-                let mut w = csv::WriterBuilder::new()
-                    .has_headers(false)
-                    .from_writer(Vec::new());
-                if !self.header_done {
-                    out.extend_from_slice(b"id,score,verdict,engine,reasons\n");
-                }
-                let reasons = r
-                    .reasons
-                    .iter()
-                    .map(|x| match &x.evidence {
-                        Some(e) => format!("{} ({:+.2}): {e}", x.code, x.weight),
-                        None => format!("{} ({:+.2})", x.code, x.weight),
-                    })
-                    .collect::<Vec<_>>()
-                    .join(" | ");
-                w.write_record([
-                    csv_cell(&r.id).as_ref(),
-                    &format!("{:.4}", r.score),
-                    r.verdict.as_str(),
-                    r.engine.as_str(),
-                    &csv_cell(&reasons),
-                ])
-                .map_err(io::Error::other)?;
-                let bytes = w
-                    .into_inner()
-                    .map_err(|e| io::Error::other(e.to_string()))?;
-                out.extend_from_slice(&bytes);
-            }
-            Format::Table => {
-                if !self.header_done {
-                    writeln!(
-                        out,
-                        "{:<24} {:>6}  {:<12} reasons",
-                        "id", "score", "verdict"
-                    )?;
-                }
-                let id = escape(&r.id);
-                let id: String = if id.chars().count() > 24 {
-                    id.chars().take(23).chain(['…']).collect()
-                } else {
-                    id.into_owned()
-                };
-                let reasons = r
-                    .reasons
-                    .iter()
-                    .take(4)
-                    .map(|x| format!("{} {:+.2}", escape(&x.code), x.weight))
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                writeln!(
-                    out,
-                    "{id:<24} {:>6.3}  {:<12} {reasons}",
-                    r.score,
-                    r.verdict.as_str()
-                )?;
-            }
-        }
+        self.buf.extend_from_slice(record);
         self.header_done = true;
         self.ends.push(self.buf.len());
-        Ok(())
     }
 
     /// Hands the buffered records to the output and flushes it; on failure, [`Self::written`]
@@ -346,6 +311,80 @@ impl<W: Write> RecordWriter<W> {
             *end -= pos;
         }
         result
+    }
+}
+
+/// Renders score records as one of the text formats, on any thread: what
+/// [`RecordWriter::write`] buffers for one record, without the header.
+#[derive(Debug, Clone, Copy)]
+pub struct Renderer {
+    format: Format,
+    evidence: bool,
+}
+
+impl Renderer {
+    /// Appends one record (with its line end) to `out`; `Format::Html` writes nothing here.
+    pub fn render(&self, mut r: ScoreRecord, out: &mut Vec<u8>) -> io::Result<()> {
+        if !self.evidence {
+            for reason in &mut r.reasons {
+                reason.evidence = None;
+            }
+        }
+        match self.format {
+            Format::Html => {}
+            Format::Jsonl => {
+                serde_json::to_writer(&mut *out, &r)?;
+                out.push(b'\n');
+            }
+            Format::Csv => {
+                let mut w = csv::WriterBuilder::new()
+                    .has_headers(false)
+                    .from_writer(Vec::new());
+                let reasons = r
+                    .reasons
+                    .iter()
+                    .map(|x| match &x.evidence {
+                        Some(e) => format!("{} ({:+.2}): {e}", x.code, x.weight),
+                        None => format!("{} ({:+.2})", x.code, x.weight),
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" | ");
+                w.write_record([
+                    csv_cell(&r.id).as_ref(),
+                    &format!("{:.4}", r.score),
+                    r.verdict.as_str(),
+                    r.engine.as_str(),
+                    &csv_cell(&reasons),
+                ])
+                .map_err(io::Error::other)?;
+                let bytes = w
+                    .into_inner()
+                    .map_err(|e| io::Error::other(e.to_string()))?;
+                out.extend_from_slice(&bytes);
+            }
+            Format::Table => {
+                let id = escape(&r.id);
+                let id: String = if id.chars().count() > 24 {
+                    id.chars().take(23).chain(['…']).collect()
+                } else {
+                    id.into_owned()
+                };
+                let reasons = r
+                    .reasons
+                    .iter()
+                    .take(4)
+                    .map(|x| format!("{} {:+.2}", escape(&x.code), x.weight))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                writeln!(
+                    out,
+                    "{id:<24} {:>6.3}  {:<12} {reasons}",
+                    r.score,
+                    r.verdict.as_str()
+                )?;
+            }
+        }
+        Ok(())
     }
 }
 

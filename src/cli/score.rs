@@ -5,15 +5,16 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::Parser;
-use linkscreen::profile::{Entry, Profile};
-use linkscreen::score::{ScoreRecord, Scorer, Verdict};
+use linkscreen::profile::{Entry, Parsed, RawLine};
+use linkscreen::score::{ScoreError, ScoreRecord, Scorer, Thresholds, Verdict};
+use rayon::prelude::*;
 
 use super::engine::{EngineArgs, EngineChoice, EngineSettings};
 use super::input::{report_input, Duplicates, Inputs, Tally};
-use super::output::{self, Format, RecordWriter};
+use super::output::{self, Format, RecordWriter, Renderer};
 use super::Status;
 
-/// Profiles are scored in batches of this size (the model is much faster on batches).
+/// Records are written in batches of this many profiles (the written count stays exact).
 const BATCH: usize = 256;
 
 #[derive(Debug, Parser)]
@@ -60,27 +61,99 @@ enum Stop {
     Failed(anyhow::Error),
 }
 
-/// Scores one batch and writes its records.
-fn flush_batch<W: Write>(
+/// One input line after the work done in parallel: parsed and, when valid, scored and
+/// rendered.
+struct Done {
+    parsed: Parsed,
+    /// The record of a valid profile: its verdict and rendered bytes (or, for the HTML page,
+    /// the record itself), or the engine's error.
+    scored: Option<Result<(Verdict, Rendered), ScoreError>>,
+}
+
+enum Rendered {
+    /// Where the record is in its task's bytes.
+    Bytes(std::ops::Range<usize>),
+    Record(ScoreRecord),
+    /// Rendering failed (it writes to memory, so it does not; kept as a write error).
+    Failed(std::io::Error),
+}
+
+/// What one parallel task did with its lines: one [`Done`] per line, and the records it
+/// rendered, one after the other.
+struct Task {
+    done: Vec<Done>,
+    bytes: Vec<u8>,
+}
+
+/// Parses, scores and renders lines: everything about a line that does not depend on the
+/// others, so lines are worked on in parallel and settled in input order afterwards. What is
+/// rendered here is freed here too: only a profile's id goes back (except for the HTML page,
+/// which quotes the profile).
+fn work(
+    raws: &[RawLine],
     engine: &dyn Scorer,
-    batch: &mut Vec<Profile>,
+    thresholds: &Thresholds,
+    renderer: Option<Renderer>,
+) -> Task {
+    let mut bytes = Vec::with_capacity(raws.len() * 512);
+    let done = raws
+        .iter()
+        .map(|raw| {
+            let mut parsed = raw.parse();
+            let scored = parsed.profile().map(|p| {
+                let mut assessments = engine.score_batch(std::slice::from_ref(p))?;
+                let a = assessments.pop().ok_or_else(|| {
+                    ScoreError::Model("the engine returned no assessment for a profile".into())
+                })?;
+                let record = ScoreRecord::new(p, a, engine.kind(), thresholds);
+                let verdict = record.verdict;
+                let rendered = match renderer {
+                    Some(r) => {
+                        let start = bytes.len();
+                        match r.render(record, &mut bytes) {
+                            Ok(()) => Rendered::Bytes(start..bytes.len()),
+                            Err(e) => {
+                                bytes.truncate(start);
+                                Rendered::Failed(e)
+                            }
+                        }
+                    }
+                    None => Rendered::Record(record),
+                };
+                Ok((verdict, rendered))
+            });
+            if renderer.is_some() {
+                parsed.keep_only_id();
+            }
+            Done { parsed, scored }
+        })
+        .collect();
+    Task { done, bytes }
+}
+
+/// Lines one parallel task works on.
+const TASK_LINES: usize = 32;
+
+/// Lines read before they are worked on in parallel, and at most this many bytes of them
+/// (a line may be up to 8 MiB).
+const CHUNK_LINES: usize = 1024;
+const CHUNK_BYTES: usize = 4 << 20;
+
+/// Ends a batch of records: fails when the engine failed on one of its profiles, else hands
+/// its records to the output (flushing per batch keeps the written count honest if the disk
+/// fills up).
+fn end_batch<W: Write>(
+    in_batch: &mut usize,
+    failed: &mut Option<ScoreError>,
     out: &mut RecordWriter<W>,
-    verdicts: &mut [u64; 4],
 ) -> Result<(), Stop> {
-    if batch.is_empty() {
+    if let Some(e) = failed.take() {
+        return Err(Stop::Failed(e.into()));
+    }
+    if *in_batch == 0 {
         return Ok(());
     }
-    let thresholds = engine.thresholds();
-    let assessments = engine
-        .score_batch(batch)
-        .map_err(|e| Stop::Failed(e.into()))?;
-    for (p, a) in batch.drain(..).zip(assessments) {
-        let record = ScoreRecord::new(&p, a, engine.kind(), &thresholds);
-        let v = Verdict::ALL.iter().position(|v| *v == record.verdict);
-        out.write_with(record, &p).map_err(write_stop)?;
-        verdicts[v.unwrap_or(0)] += 1;
-    }
-    // Flushing per batch keeps the written count honest if the disk fills up.
+    *in_batch = 0;
     out.flush().map_err(write_stop)
 }
 
@@ -154,40 +227,100 @@ pub fn run(args: ScoreArgs) -> anyhow::Result<Status> {
     let mut verdicts = [0u64; 4];
     let mut duplicates: Vec<Duplicates> =
         inputs.files.iter().map(|_| Duplicates::default()).collect();
-    let mut batch = Vec::with_capacity(BATCH);
     let mut interrupted = false;
+    let thresholds = engine.thresholds();
+    let renderer = (args.format != Format::Html).then(|| out.renderer());
+    let engine_ref: &dyn Scorer = engine.as_ref();
+    // Records in the batch being written, and the engine's error for a profile of it: as
+    // before lines were scored in parallel, a failed batch writes none of its records.
+    let mut in_batch = 0usize;
+    let mut failed: Option<ScoreError> = None;
     let mut run = || -> Result<(), Stop> {
         for (k, (file, reader)) in inputs.files.iter().zip(readers.iter_mut()).enumerate() {
             let prefix = inputs.prefix(file);
-            for entry in reader.by_ref() {
-                if super::interrupted() {
-                    interrupted = true;
-                    break;
-                }
-                let entry = entry
-                    .with_context(|| format!("reading {}", file.display()))
-                    .map_err(Stop::Failed)?;
-                match entry {
-                    Entry::Profile { profile, line } => {
-                        tally.processed += 1;
-                        duplicates[k].note(&profile.id, line);
-                        batch.push(profile);
-                        if batch.len() == BATCH {
-                            flush_batch(engine.as_ref(), &mut batch, &mut out, &mut verdicts)?;
-                            inputs.tick(tally.processed);
+            let mut at_end = false;
+            while !at_end && !interrupted {
+                let mut raws: Vec<RawLine> = Vec::with_capacity(CHUNK_LINES);
+                let mut bytes = 0;
+                let mut read_error = None;
+                while raws.len() < CHUNK_LINES && bytes < CHUNK_BYTES {
+                    if super::interrupted() {
+                        interrupted = true;
+                        break;
+                    }
+                    match reader.next_line() {
+                        None => {
+                            at_end = true;
+                            break;
+                        }
+                        Some(Err(e)) => {
+                            read_error = Some(e);
+                            break;
+                        }
+                        Some(Ok(raw)) => {
+                            bytes += raw.len();
+                            raws.push(raw);
                         }
                     }
-                    Entry::Rejected(e) => {
-                        eprintln!("{prefix}{e}");
-                        tally.rejected += 1;
+                }
+                let tasks: Vec<Task> = raws
+                    .par_chunks(TASK_LINES)
+                    .map(|raws| work(raws, engine_ref, &thresholds, renderer))
+                    .collect();
+                let mut raws = raws.iter();
+                for Task { done, bytes } in tasks {
+                    for (d, raw) in done.into_iter().zip(raws.by_ref()) {
+                        let entry = match reader.settle(raw, d.parsed) {
+                            Some(entry) => entry,
+                            None => continue,
+                        };
+                        match (entry, d.scored) {
+                            (Entry::Profile { profile, line }, Some(scored)) => {
+                                tally.processed += 1;
+                                duplicates[k].note(&profile.id, line);
+                                match scored {
+                                    Err(e) => {
+                                        failed.get_or_insert(e);
+                                    }
+                                    Ok((verdict, rendered)) if failed.is_none() => {
+                                        match rendered {
+                                            Rendered::Bytes(r) => out.push_rendered(&bytes[r]),
+                                            Rendered::Record(r) => {
+                                                out.write_with(r, &profile).map_err(write_stop)?
+                                            }
+                                            Rendered::Failed(e) => return Err(write_stop(e)),
+                                        }
+                                        let v = Verdict::ALL.iter().position(|x| *x == verdict);
+                                        verdicts[v.unwrap_or(0)] += 1;
+                                    }
+                                    Ok(_) => {}
+                                }
+                                in_batch += 1;
+                                if in_batch == BATCH {
+                                    end_batch(&mut in_batch, &mut failed, &mut out)?;
+                                    inputs.tick(tally.processed);
+                                }
+                            }
+                            (Entry::Rejected(e), _) => {
+                                eprintln!("{prefix}{e}");
+                                tally.rejected += 1;
+                            }
+                            // A valid profile is always scored (see `work`).
+                            (Entry::Profile { .. }, None) => {}
+                        }
                     }
+                }
+                if let Some(e) = read_error {
+                    return Err(Stop::Failed(
+                        anyhow::Error::new(e).context(format!("reading {}", file.display())),
+                    ));
                 }
             }
             if interrupted {
                 break;
             }
         }
-        flush_batch(engine.as_ref(), &mut batch, &mut out, &mut verdicts)?;
+        end_batch(&mut in_batch, &mut failed, &mut out)?;
         ctx.rejected = tally.rejected;
         out.finish(&ctx).map_err(write_stop)
     };
@@ -234,3 +367,8 @@ pub fn run(args: ScoreArgs) -> anyhow::Result<Status> {
     );
     Ok(tally.status())
 }
+
+/// Scoring allocates many small, short-lived values (parsed fields, normalised texts, word
+/// lists) on several threads at once, where mimalloc is much faster than the system allocator.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;

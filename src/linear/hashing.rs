@@ -47,7 +47,7 @@ fn fnv(seed: u8, parts: &[&[u8]]) -> u64 {
     for (i, p) in parts.iter().enumerate() {
         if i > 0 {
             // A separator byte that never occurs inside a word keeps ("ab","c") apart from ("a","bc").
-            h ^= 0x1f;
+            h ^= u64::from(SEPARATOR);
             h = h.wrapping_mul(FNV_PRIME);
         }
         for &b in *p {
@@ -92,58 +92,205 @@ pub fn words(text: &str) -> impl Iterator<Item = &str> {
         .filter(|w| !w.is_empty())
 }
 
+/// Calls `f(word, after_bar)` for each word of `text` in order, the same words as [`words`],
+/// with whether a `|` comes between the word and the previous one (or the start of the text),
+/// until `f` returns false. ASCII bytes are classified without decoding them.
+pub fn for_each_word<'a>(text: &'a str, mut f: impl FnMut(&'a str, bool) -> bool) {
+    let b = text.as_bytes();
+    let mut start: Option<usize> = None;
+    let mut after_bar = true;
+    let mut i = 0;
+    while i < b.len() {
+        let (alnum, width) = if b[i].is_ascii() {
+            (b[i].is_ascii_alphanumeric(), 1)
+        } else {
+            match text[i..].chars().next() {
+                Some(c) => (c.is_alphanumeric(), c.len_utf8()),
+                None => break,
+            }
+        };
+        match (alnum, start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                if !f(&text[s..i], after_bar) {
+                    return;
+                }
+                start = None;
+                after_bar = false;
+            }
+            _ => {}
+        }
+        if b[i] == b'|' {
+            after_bar = true;
+        }
+        i += width;
+    }
+    if let Some(s) = start {
+        f(&text[s..], after_bar);
+    }
+}
+
+/// The words a section is hashed from (at most `max_words`), and for each whether it opens
+/// one of the ` | `-joined texts of the section.
+#[derive(Debug, Default)]
+pub struct SectionWords<'a> {
+    pub words: Vec<&'a str>,
+    pub opens: Vec<bool>,
+}
+
+/// The hashed slots of one word: untagged, then tagged with its section (when the engine tags).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Slots {
+    pub plain: u32,
+    pub tagged: Option<u32>,
+}
+
 impl HashingConfig {
     fn slot(&self, h: u64) -> u32 {
-        (h % self.buckets as u64) as u32
+        let b = self.buckets as u64;
+        // The same remainder, without a division for the usual power-of-two slot counts.
+        if b.is_power_of_two() {
+            (h & (b - 1)) as u32
+        } else {
+            (h % b) as u32
+        }
+    }
+
+    /// The words of a section text that [`HashingConfig::grams`] reads (the same words as
+    /// `words(text)`: `|` is not alphanumeric).
+    pub fn section_words<'a>(&self, text: &'a str) -> SectionWords<'a> {
+        let mut out = SectionWords::default();
+        for_each_word(text, |w, opens| {
+            if out.words.len() == self.max_words {
+                return false;
+            }
+            out.words.push(w);
+            out.opens.push(opens);
+            true
+        });
+        out
+    }
+
+    /// Whether the word at `i > 0` is paired with the word before it.
+    pub fn paired(&self, ws: &SectionWords, i: usize) -> bool {
+        i > 0 && (self.pairs_across_texts || !ws.opens[i])
+    }
+
+    /// The slots of one word of section `section`.
+    pub fn word_slots(&self, section: usize, w: &str) -> Slots {
+        let (mut plain, mut tagged) = (Fnv::start(1), Fnv::start(3).tag(section));
+        for &b in w.as_bytes() {
+            plain = plain.byte(b);
+            tagged = tagged.byte(b);
+        }
+        self.slots(plain, tagged)
+    }
+
+    /// The slots of a pair of neighbouring words of section `section`.
+    pub fn pair_slots(&self, section: usize, first: &str, second: &str) -> Slots {
+        let (mut plain, mut tagged) = (Fnv::start(2), Fnv::start(4).tag(section));
+        for &b in first.as_bytes() {
+            plain = plain.byte(b);
+            tagged = tagged.byte(b);
+        }
+        (plain, tagged) = (plain.byte(SEPARATOR), tagged.byte(SEPARATOR));
+        for &b in second.as_bytes() {
+            plain = plain.byte(b);
+            tagged = tagged.byte(b);
+        }
+        self.slots(plain, tagged)
+    }
+
+    fn slots(&self, plain: Fnv, tagged: Fnv) -> Slots {
+        Slots {
+            plain: self.slot(plain.0),
+            tagged: self.section_tags.then(|| self.slot(tagged.0)),
+        }
+    }
+
+    /// Calls `f(slot)` for each character n-gram of one word, in order (none unless the
+    /// engine reads character n-grams).
+    pub fn char_gram_slots(&self, w: &str, mut f: impl FnMut(u32)) {
+        let [lo, hi] = self.char_ngrams;
+        if lo > 0 && hi >= lo {
+            let marked: Vec<char> = std::iter::once('<')
+                .chain(w.chars())
+                .chain(std::iter::once('>'))
+                .collect();
+            let mut buf = String::new();
+            for n in lo..=hi {
+                for win in marked.windows(n) {
+                    buf.clear();
+                    buf.extend(win);
+                    f(self.slot(fnv(5, &[buf.as_bytes()])));
+                }
+            }
+        }
     }
 
     /// Calls `f(slot, n_words, first_word_index)` for every hashed feature of one section:
     /// unigrams and bigrams (with `n_words` 1 and 2), section-tagged copies, character n-grams
-    /// (with `n_words` 0). Deterministic; it allocates the word list and, for character
-    /// n-grams, one buffer per word.
+    /// (with `n_words` 0). Deterministic; it allocates only for character n-grams (one buffer
+    /// per word).
     pub fn grams(&self, section: usize, text: &str, mut f: impl FnMut(u32, u8, usize)) {
-        // The first `max_words` words, and for each whether it opens one of the ` | `-joined
-        // texts (the same words as `words(text)`: `|` is not alphanumeric).
-        let mut ws: Vec<&str> = Vec::new();
-        let mut opens: Vec<bool> = Vec::new();
-        'parts: for part in text.split('|') {
-            for (k, w) in words(part).enumerate() {
-                if ws.len() == self.max_words {
-                    break 'parts;
-                }
-                ws.push(w);
-                opens.push(k == 0);
+        // Each word's bytes are read once for all its hashes: its own two, the second half
+        // of the pair it ends and the first half of the pair it may start (independent
+        // multiplications, which the processor overlaps).
+        let mut i = 0;
+        let mut pair: Option<(Fnv, Fnv)> = None;
+        for_each_word(text, |w, opens| {
+            if i == self.max_words {
+                return false;
             }
-        }
-        let tag = [section as u8];
-        for (i, w) in ws.iter().enumerate() {
-            f(self.slot(fnv(1, &[w.as_bytes()])), 1, i);
+            let paired = i > 0 && (self.pairs_across_texts || !opens);
+            let (mut one, mut one_tagged) = (Fnv::start(1), Fnv::start(3).tag(section));
+            let (mut next, mut next_tagged) = (Fnv::start(2), Fnv::start(4).tag(section));
+            let (mut two, mut two_tagged) = pair.unwrap_or((Fnv(0), Fnv(0)));
+            for &b in w.as_bytes() {
+                one = one.byte(b);
+                one_tagged = one_tagged.byte(b);
+                next = next.byte(b);
+                next_tagged = next_tagged.byte(b);
+                two = two.byte(b);
+                two_tagged = two_tagged.byte(b);
+            }
+            f(self.slot(one.0), 1, i);
             if self.section_tags {
-                f(self.slot(fnv(3, &[&tag, w.as_bytes()])), 1, i);
+                f(self.slot(one_tagged.0), 1, i);
             }
-            if i > 0 && (self.pairs_across_texts || !opens[i]) {
-                let pair = [ws[i - 1].as_bytes(), w.as_bytes()];
-                f(self.slot(fnv(2, &pair)), 2, i - 1);
+            if paired {
+                f(self.slot(two.0), 2, i - 1);
                 if self.section_tags {
-                    f(self.slot(fnv(4, &[&tag, pair[0], pair[1]])), 2, i - 1);
+                    f(self.slot(two_tagged.0), 2, i - 1);
                 }
             }
-            let [lo, hi] = self.char_ngrams;
-            if lo > 0 && hi >= lo {
-                let marked: Vec<char> = std::iter::once('<')
-                    .chain(w.chars())
-                    .chain(std::iter::once('>'))
-                    .collect();
-                let mut buf = String::new();
-                for n in lo..=hi {
-                    for win in marked.windows(n) {
-                        buf.clear();
-                        buf.extend(win);
-                        f(self.slot(fnv(5, &[buf.as_bytes()])), 0, i);
-                    }
-                }
-            }
-        }
+            self.char_gram_slots(w, |slot| f(slot, 0, i));
+            pair = Some((next.byte(SEPARATOR), next_tagged.byte(SEPARATOR)));
+            i += 1;
+            true
+        });
+    }
+}
+
+/// The separator byte [`fnv`] puts between parts.
+const SEPARATOR: u8 = 0x1f;
+
+/// A running [`fnv`] hash, byte by byte.
+#[derive(Debug, Clone, Copy)]
+struct Fnv(u64);
+
+impl Fnv {
+    fn start(seed: u8) -> Fnv {
+        Fnv((FNV_OFFSET ^ u64::from(seed)).wrapping_mul(FNV_PRIME))
+    }
+
+    fn byte(self, b: u8) -> Fnv {
+        Fnv((self.0 ^ u64::from(b)).wrapping_mul(FNV_PRIME))
+    }
+
+    /// The section tag as the first part, and the separator after it.
+    fn tag(self, section: usize) -> Fnv {
+        self.byte(section as u8).byte(SEPARATOR)
     }
 }
 
@@ -165,6 +312,34 @@ mod tests {
         let mut v = Vec::new();
         c.grams(section, text, |s, n, i| v.push((s, n, i)));
         v
+    }
+
+    #[test]
+    fn running_hashes_are_the_reference_fnv() {
+        let c = cfg(true, [0, 0]);
+        let (a, b) = ("paid", "reports");
+        let slot = |h: u64| c.slot(h);
+        let one = c.word_slots(5, a);
+        assert_eq!(one.plain, slot(fnv(1, &[a.as_bytes()])));
+        assert_eq!(one.tagged, Some(slot(fnv(3, &[&[5], a.as_bytes()]))));
+        let two = c.pair_slots(5, a, b);
+        assert_eq!(two.plain, slot(fnv(2, &[a.as_bytes(), b.as_bytes()])));
+        assert_eq!(
+            two.tagged,
+            Some(slot(fnv(4, &[&[5], a.as_bytes(), b.as_bytes()])))
+        );
+        let grams = collect(&c, 5, "paid reports");
+        assert_eq!(
+            grams.iter().map(|g| g.0).collect::<Vec<_>>(),
+            [
+                one.plain,
+                one.tagged.unwrap_or(0),
+                c.word_slots(5, b).plain,
+                c.word_slots(5, b).tagged.unwrap_or(0),
+                two.plain,
+                two.tagged.unwrap_or(0)
+            ]
+        );
     }
 
     #[test]

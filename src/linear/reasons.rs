@@ -1,9 +1,10 @@
 //! The linear engine's reasons: its exact terms grouped into sections and feature groups, each
 //! section with the words and word pairs that weighed most, as an analyst reads them.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
-use super::hashing::{words, WordMap};
+use super::hashing::{Slots, WordMap};
 use super::{section_name, LinearModel, RawDoc, Terms};
 use crate::profile::Profile;
 use crate::score::Reason;
@@ -25,9 +26,30 @@ fn value_at(v: &[(u32, f32)], slot: u32) -> f32 {
         .map_or(0.0, |i| v[i].1)
 }
 
+/// A phrase's summed term, and the terms added to it at each occurrence, in order.
+struct Sum {
+    total: f32,
+    /// The shares of the phrase's slots (untagged, tagged, then character n-grams).
+    shares: Vec<f32>,
+}
+
+impl Sum {
+    fn new(shares: Vec<f32>) -> Self {
+        Sum { total: 0.0, shares }
+    }
+
+    fn occurs(&mut self) {
+        for &x in &self.shares {
+            self.total += x;
+        }
+    }
+}
+
 /// The words and word pairs of section `s` with their summed terms. A slot's term is shared
 /// among the phrases that hashed to it, in proportion to their occurrences (`counts` holds
-/// the section's occurrences per slot, `tfidf` its values).
+/// the section's occurrences per slot, `tfidf` its values). Each distinct word and pair is
+/// hashed once; its terms are added at each occurrence in the order of
+/// [`super::hashing::HashingConfig::grams`], so every sum is the same to the bit.
 fn phrases<'a>(
     m: &LinearModel,
     counts: &[(u32, f32)],
@@ -35,33 +57,112 @@ fn phrases<'a>(
     s: usize,
     text: &'a str,
 ) -> Vec<(Phrase<'a>, f32)> {
-    let ws: Vec<&str> = words(text).take(m.spec.hashing.max_words).collect();
-    let mut by_phrase: WordMap<Phrase<'a>, f32> = WordMap::default();
-    m.spec.hashing.grams(s, text, |slot, n, i| {
-        let share = m.weights[slot as usize] * value_at(tfidf, slot) / value_at(counts, slot);
-        let phrase = (ws[i], (n == 2).then(|| ws[i + 1]));
-        *by_phrase.entry(phrase).or_default() += share;
-    });
-    by_phrase.into_iter().collect()
-}
-
-/// The words of a normalised text with their byte spans (the same words as [`words`]).
-fn word_spans(text: &str) -> Vec<(usize, &str)> {
-    text.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(|w| (w.as_ptr() as usize - text.as_ptr() as usize, w))
+    let h = &m.spec.hashing;
+    // `tfidf` has the slots of `counts`, in the same order (see `super::tfidf`): one search
+    // finds both values.
+    let same_slots = tfidf.len() == counts.len();
+    let share = |slot: u32| {
+        let (x, c) = match counts.binary_search_by_key(&slot, |&(s, _)| s) {
+            Ok(i) if same_slots && tfidf[i].0 == slot => (tfidf[i].1, counts[i].1),
+            _ => (value_at(tfidf, slot), value_at(counts, slot)),
+        };
+        m.weights[slot as usize] * x / c
+    };
+    let slot_shares = |slots: Slots, out: &mut Vec<f32>| {
+        out.push(share(slots.plain));
+        if let Some(t) = slots.tagged {
+            out.push(share(t));
+        }
+    };
+    let ws = h.section_words(text);
+    // Distinct words and pairs, by index in `words` and `pairs`.
+    let mut word_ids: WordMap<&str, usize> = WordMap::default();
+    let mut words: Vec<(&str, Sum)> = Vec::new();
+    let mut pair_ids: std::collections::HashMap<(usize, usize), usize, IdHash> = Default::default();
+    let mut pairs: Vec<(Phrase<'a>, Sum)> = Vec::new();
+    let mut previous = 0;
+    for (i, &w) in ws.words.iter().enumerate() {
+        let id = *word_ids.entry(w).or_insert_with(|| {
+            let mut shares = Vec::with_capacity(2);
+            slot_shares(h.word_slots(s, w), &mut shares);
+            h.char_gram_slots(w, |slot| shares.push(share(slot)));
+            words.push((w, Sum::new(shares)));
+            words.len() - 1
+        });
+        words[id].1.occurs();
+        if h.paired(&ws, i) {
+            let pid = *pair_ids.entry((previous, id)).or_insert_with(|| {
+                let first = ws.words[i - 1];
+                let mut shares = Vec::with_capacity(2);
+                slot_shares(h.pair_slots(s, first, w), &mut shares);
+                pairs.push(((first, Some(w)), Sum::new(shares)));
+                pairs.len() - 1
+            });
+            pairs[pid].1.occurs();
+        }
+        previous = id;
+    }
+    words
+        .into_iter()
+        .map(|(w, sum)| ((w, None), sum.total))
+        .chain(pairs.into_iter().map(|(p, sum)| (p, sum.total)))
         .collect()
 }
 
-/// The original texts of one section, each normalised once, for showing phrases as written.
+/// Hashes a pair of small indices with one multiplication (keys come from our own counting,
+/// never straight from the input).
+#[derive(Default, Clone, Copy)]
+struct IdHasher(u64);
+
+impl std::hash::Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.0 = (self.0.rotate_left(29) ^ n as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
+
+type IdHash = std::hash::BuildHasherDefault<IdHasher>;
+
+/// The words of a normalised text with their byte spans (the same words as
+/// [`super::hashing::words`]).
+fn word_spans(text: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    super::hashing::for_each_word(text, |w, _| {
+        let start = w.as_ptr() as usize - text.as_ptr() as usize;
+        out.push((start, start + w.len()));
+        true
+    });
+    out
+}
+
+/// One original text of a section, normalised when first searched, with its words' spans.
+struct Part<'p> {
+    original: &'p str,
+    normalized: std::cell::OnceCell<(String, Vec<(usize, usize)>)>,
+}
+
+/// The original texts of one section, each normalised at most once (and only when a phrase
+/// is looked for in it), for showing phrases as written.
 struct Written<'p> {
-    parts: Vec<(&'p str, String)>,
+    parts: Vec<Part<'p>>,
 }
 
 impl<'p> Written<'p> {
     fn new(p: &'p Profile, s: usize) -> Self {
         let parts = crate::model::text::TextEncoder::section_parts(p, s)
-            .map(|original| (original, crate::normalize::normalize(original).text))
+            .map(|original| Part {
+                original,
+                normalized: std::cell::OnceCell::new(),
+            })
             .collect();
         Written { parts }
     }
@@ -69,12 +170,16 @@ impl<'p> Written<'p> {
     /// The first occurrence of consecutive normalised `words` inside one original text,
     /// mapped back to the original characters (case, accents, punctuation between the words).
     fn find(&self, want: &[&str]) -> Option<String> {
-        for (original, n) in &self.parts {
-            let ws = word_spans(n);
+        for part in &self.parts {
+            let (n, ws) = part.normalized.get_or_init(|| {
+                let n = crate::normalize::normalize(part.original).text;
+                let ws = word_spans(&n);
+                (n, ws)
+            });
             for (i, win) in ws.windows(want.len()).enumerate() {
-                if win.iter().map(|(_, w)| *w).eq(want.iter().copied()) {
-                    let (start, last) = (ws[i].0, ws[i + want.len() - 1]);
-                    let span = start..last.0 + last.1.len();
+                if win.iter().map(|&(a, b)| &n[a..b]).eq(want.iter().copied()) {
+                    let span = ws[i].0..ws[i + want.len() - 1].1;
+                    let original = part.original;
                     return crate::evidence::original_span(original, n, span)
                         .map(|r| original[r].to_owned());
                 }
@@ -109,7 +214,16 @@ fn section_reason(
     let sign = term.signum();
     let mut ph = phrases(m, &d.sections[s], &t.vectors[s], s, text);
     ph.retain(|(_, c)| c * sign > 0.0);
-    ph.sort_by(|a, b| (b.1 * sign).total_cmp(&(a.1 * sign)).then(a.0.cmp(&b.0)));
+    // Phrases are distinct, so this order is total: the strongest few are the same whether
+    // the rest is sorted or not.
+    let order = |a: &(Phrase, f32), b: &(Phrase, f32)| {
+        (b.1 * sign).total_cmp(&(a.1 * sign)).then(a.0.cmp(&b.0))
+    };
+    if ph.len() > PHRASES {
+        ph.select_nth_unstable_by(PHRASES - 1, order);
+        ph.truncate(PHRASES);
+    }
+    ph.sort_by(order);
     let written = Written::new(p, s);
     let evidence: Vec<String> = ph
         .iter()
@@ -134,6 +248,18 @@ fn feature_evidence(p: &Profile, group: &str) -> Option<String> {
     }
 }
 
+/// A reason's code in two parts, joined only for the reasons kept: a prefix (`section:`,
+/// `feature:`, or none for a rule indicator, whose feature name `rule:<code>` is its code) and
+/// the rest.
+type Code<'a> = (&'static str, Cow<'a, str>);
+
+/// Orders codes as their joined text would be ordered.
+fn code_cmp(a: &Code, b: &Code) -> std::cmp::Ordering {
+    a.0.bytes()
+        .chain(a.1.bytes())
+        .cmp(b.0.bytes().chain(b.1.bytes()))
+}
+
 /// The `n` strongest reasons of a scored profile (|term| >= 0.01), strongest first.
 pub fn top(
     m: &LinearModel,
@@ -143,38 +269,48 @@ pub fn top(
     t: &Terms,
     n: usize,
 ) -> Vec<Reason> {
-    let mut out: Vec<(String, f32, Option<usize>)> = Vec::new();
+    let mut out: Vec<(Code, f32, Option<usize>)> = Vec::new();
     for (s, &term) in t.sections.iter().enumerate() {
         if term != 0.0 {
-            out.push((format!("section:{}", section_name(s)), term, Some(s)));
+            out.push((("section:", Cow::Borrowed(section_name(s))), term, Some(s)));
         }
     }
-    let mut groups: BTreeMap<String, f32> = BTreeMap::new();
+    // Each group's terms are summed in feature order; the order of the groups themselves does
+    // not matter, the sort below being total (codes are distinct).
+    let mut groups: BTreeMap<(bool, Cow<str>), f32> = BTreeMap::new();
     for (j, &term) in t.features.iter().enumerate() {
         let name = &m.spec.features[j];
         // A rule indicator is its own reason (`rule:<code>`); other features explain by group.
-        let code = if name.starts_with("rule:") {
-            name.clone()
+        let key = if name.starts_with("rule:") {
+            (true, Cow::Borrowed(name.as_str()))
         } else {
-            format!("feature:{}", crate::model::feature_group(name))
+            (false, Cow::Owned(crate::model::feature_group(name)))
         };
-        *groups.entry(code).or_default() += term;
+        *groups.entry(key).or_default() += term;
     }
-    out.extend(groups.into_iter().map(|(g, c)| (g, c, None)));
+    out.extend(
+        groups
+            .into_iter()
+            .map(|((rule, g), c)| ((if rule { "" } else { "feature:" }, g), c, None)),
+    );
     out.retain(|r| r.1.abs() >= 0.01);
-    out.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()).then_with(|| a.0.cmp(&b.0)));
+    out.sort_by(|a, b| {
+        b.1.abs()
+            .total_cmp(&a.1.abs())
+            .then_with(|| code_cmp(&a.0, &b.0))
+    });
     out.truncate(n);
     out.into_iter()
-        .map(|(code, c, section)| match section {
+        .map(|((prefix, rest), c, section)| match section {
             Some(s) => section_reason(m, p, d, t, s, &texts[s]),
             None => {
-                let evidence = code
-                    .strip_prefix("feature:")
-                    .and_then(|g| feature_evidence(p, g));
+                let evidence = (prefix == "feature:")
+                    .then(|| feature_evidence(p, &rest))
+                    .flatten();
                 Reason {
                     evidence,
                     weight: round3(c),
-                    code,
+                    code: format!("{prefix}{rest}"),
                 }
             }
         })

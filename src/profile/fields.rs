@@ -6,16 +6,57 @@ use serde_json::{Map, Value};
 use super::error::{count_hint, describe, describe_text, field_err, month_hint, FieldError};
 use super::{YearMonth, MAX_ACCOUNT_AGE_DAYS, MAX_COUNT};
 
+/// Where a field is, written out only for a rejection: a top-level field (`about`), an item of
+/// an array (`experience[2]`) or a field of one (`experience[2].start`).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Path<'a> {
+    item: Option<(&'a str, usize)>,
+    key: Option<&'a str>,
+}
+
+impl<'a> Path<'a> {
+    pub(super) fn top(key: &'a str) -> Self {
+        Path {
+            item: None,
+            key: Some(key),
+        }
+    }
+
+    pub(super) fn item(array: &'a str, i: usize) -> Self {
+        Path {
+            item: Some((array, i)),
+            key: None,
+        }
+    }
+
+    /// The field `key` of this item.
+    pub(super) fn field(self, key: &'a str) -> Self {
+        Path {
+            key: Some(key),
+            ..self
+        }
+    }
+
+    pub(super) fn text(&self) -> String {
+        match (self.item, self.key) {
+            (Some((a, i)), Some(k)) => format!("{a}[{i}].{k}"),
+            (Some((a, i)), None) => format!("{a}[{i}]"),
+            (None, k) => k.unwrap_or_default().to_owned(),
+        }
+    }
+}
+
+/// A string field, taken out of the object (each field is read once).
 pub(super) fn opt_string(
-    obj: &Map<String, Value>,
+    obj: &mut Map<String, Value>,
     key: &str,
-    path: &str,
+    path: Path,
 ) -> Result<Option<String>, FieldError> {
-    match obj.get(key) {
+    match obj.get_mut(key) {
         None | Some(Value::Null) => Ok(None),
-        Some(Value::String(s)) => Ok(Some(s.clone())),
+        Some(Value::String(s)) => Ok(Some(std::mem::take(s))),
         Some(v) => Err(field_err(
-            path,
+            path.text(),
             format!("must be a string, got {}", describe(v)),
         )),
     }
@@ -67,10 +108,10 @@ pub(super) fn opt_count(obj: &Map<String, Value>, key: &str) -> Result<Option<u6
 }
 
 pub(super) fn opt_array<'a>(
-    obj: &'a Map<String, Value>,
+    obj: &'a mut Map<String, Value>,
     key: &str,
-) -> Result<Option<&'a Vec<Value>>, FieldError> {
-    match obj.get(key) {
+) -> Result<Option<&'a mut Vec<Value>>, FieldError> {
+    match obj.get_mut(key) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::Array(a)) => Ok(Some(a)),
         Some(v) => Err(field_err(
@@ -80,18 +121,19 @@ pub(super) fn opt_array<'a>(
     }
 }
 
+/// A list of strings, taken out of the object.
 pub(super) fn string_list(
-    obj: &Map<String, Value>,
+    obj: &mut Map<String, Value>,
     key: &str,
 ) -> Result<Option<Vec<String>>, FieldError> {
     let Some(items) = opt_array(obj, key)? else {
         return Ok(None);
     };
     items
-        .iter()
+        .iter_mut()
         .enumerate()
         .map(|(i, v)| match v {
-            Value::String(s) => Ok(s.clone()),
+            Value::String(s) => Ok(std::mem::take(s)),
             v => Err(field_err(
                 format!("{key}[{i}]"),
                 format!("must be a string, got {}", describe(v)),
@@ -102,23 +144,28 @@ pub(super) fn string_list(
 }
 
 pub(super) fn item_object<'a>(
-    v: &'a Value,
-    path: &str,
-) -> Result<&'a Map<String, Value>, FieldError> {
-    v.as_object()
-        .ok_or_else(|| field_err(path, format!("must be an object, got {}", describe(v))))
+    v: &'a mut Value,
+    path: Path,
+) -> Result<&'a mut Map<String, Value>, FieldError> {
+    match v {
+        Value::Object(o) => Ok(o),
+        v => Err(field_err(
+            path.text(),
+            format!("must be an object, got {}", describe(v)),
+        )),
+    }
 }
 
 pub(super) fn year_month(
     obj: &Map<String, Value>,
     key: &str,
-    path: &str,
+    path: Path,
 ) -> Result<Option<YearMonth>, FieldError> {
     match obj.get(key) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) => YearMonth::parse(s).map(Some).ok_or_else(|| {
             field_err(
-                path,
+                path.text(),
                 format!(
                     "must be a month \"YYYY-MM\" (1900-2100), got {}{}",
                     describe_text(s),
@@ -127,7 +174,7 @@ pub(super) fn year_month(
             )
         }),
         Some(v) => Err(field_err(
-            path,
+            path.text(),
             format!("must be a month \"YYYY-MM\", got {}", describe(v)),
         )),
     }
@@ -136,19 +183,19 @@ pub(super) fn year_month(
 pub(super) fn year(
     o: &Map<String, Value>,
     key: &str,
-    path: &str,
+    path: Path,
 ) -> Result<Option<u16>, FieldError> {
     match o.get(key) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::Number(n)) => match n.as_u64() {
             Some(y) if (1900..=2100).contains(&y) => Ok(Some(y as u16)),
             _ => Err(field_err(
-                path,
+                path.text(),
                 format!("must be a year between 1900 and 2100, got {n}"),
             )),
         },
         Some(v) => Err(field_err(
-            path,
+            path.text(),
             format!("must be an integer year, got {}", describe(v)),
         )),
     }
@@ -161,7 +208,7 @@ pub(super) fn enum_value<T: serde::de::DeserializeOwned>(
 ) -> Result<Option<T>, FieldError> {
     match obj.get(key) {
         None | Some(Value::Null) => Ok(None),
-        Some(v @ Value::String(s)) => serde_json::from_value(v.clone()).map(Some).map_err(|_| {
+        Some(v @ Value::String(s)) => T::deserialize(v).map(Some).map_err(|_| {
             field_err(
                 key,
                 format!("must be one of {allowed}, got {}", describe_text(s)),

@@ -90,19 +90,24 @@ impl<'de> serde::de::Visitor<'de> for CheckedVisitor {
         use serde::de::Error;
         let mut out = Map::new();
         while let Some(key) = map.next_key::<String>()? {
-            if out.contains_key(&key) {
-                return Err(A::Error::custom(format!(
-                    "{DUPLICATE}{}",
-                    sanitize_field_name(&key)
-                )));
+            let len = out.len();
+            match out.entry(key) {
+                serde_json::map::Entry::Occupied(e) => {
+                    return Err(A::Error::custom(format!(
+                        "{DUPLICATE}{}",
+                        sanitize_field_name(e.key())
+                    )));
+                }
+                serde_json::map::Entry::Vacant(_) if len == MAX_FIELDS_PER_OBJECT => {
+                    return Err(A::Error::custom(format!(
+                        "more than {MAX_FIELDS_PER_OBJECT} fields in one object"
+                    )));
+                }
+                serde_json::map::Entry::Vacant(e) => {
+                    let Checked(v) = map.next_value()?;
+                    e.insert(v);
+                }
             }
-            if out.len() == MAX_FIELDS_PER_OBJECT {
-                return Err(A::Error::custom(format!(
-                    "more than {MAX_FIELDS_PER_OBJECT} fields in one object"
-                )));
-            }
-            let Checked(v) = map.next_value()?;
-            out.insert(key, v);
         }
         Ok(Value::Object(out))
     }

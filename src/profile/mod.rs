@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 pub use error::{FieldError, LineError};
 pub use json::{sanitize_field_name, MAX_FIELDS_PER_OBJECT, MAX_FIELD_NAME_CHARS};
 pub use parse::{parse_line, profile_from_value, MAX_UNKNOWN_NAMES, MORE_UNKNOWN};
-pub use reader::{load, open, Entry, FormatHint, LoadedFile, ProfileReader};
+pub use reader::{load, open, Entry, FormatHint, LoadedFile, Parsed, ProfileReader, RawLine};
 
 /// The version of the record format this module implements.
 pub const FORMAT_VERSION: u32 = 1;

@@ -7,7 +7,7 @@ use serde_json::Value;
 use super::error::{describe, describe_text, field_err, FieldError};
 use super::fields::{
     enum_value, item_object, opt_array, opt_bool, opt_count, opt_string, string_list, year,
-    year_month,
+    year_month, Path,
 };
 use super::json::{parse_json, sanitize_field_name};
 use super::{Direction, Education, Message, PhotoFlag, Position, Profile};
@@ -51,6 +51,15 @@ pub const MORE_UNKNOWN: &str = "…";
 
 /// Parses one line (without its newline) as a profile record.
 pub fn parse_line(bytes: &[u8], unknown: &mut BTreeSet<String>) -> Result<Profile, FieldError> {
+    parse_line_noting(bytes, &mut |name| note_unknown(unknown, name))
+}
+
+/// As [`parse_line`], handing each unknown top-level field name (sanitised) to `note`, in the
+/// order [`profile_from_value`] meets them.
+pub(super) fn parse_line_noting(
+    bytes: &[u8],
+    note: &mut dyn FnMut(String),
+) -> Result<Profile, FieldError> {
     let text = std::str::from_utf8(bytes).map_err(|e| {
         field_err(
             "(record)",
@@ -58,7 +67,17 @@ pub fn parse_line(bytes: &[u8], unknown: &mut BTreeSet<String>) -> Result<Profil
         )
     })?;
     let value = parse_json(text)?;
-    profile_from_value(&value, unknown)
+    profile_from_value_noting(value, note)
+}
+
+/// Adds a sanitised unknown field name to the run's set, bounded: at most
+/// [`MAX_UNKNOWN_NAMES`] names, then one marker.
+pub(super) fn note_unknown(unknown: &mut BTreeSet<String>, name: String) {
+    if unknown.len() < MAX_UNKNOWN_NAMES || unknown.contains(&name) {
+        unknown.insert(name);
+    } else {
+        unknown.insert(MORE_UNKNOWN.to_owned());
+    }
 }
 
 /// Validates one decoded JSON value as a profile record. Unknown top-level field names are
@@ -67,29 +86,35 @@ pub fn profile_from_value(
     v: &Value,
     unknown: &mut BTreeSet<String>,
 ) -> Result<Profile, FieldError> {
-    let o = v.as_object().ok_or_else(|| {
-        field_err(
-            "(record)",
-            format!("must be a JSON object, got {}", describe(v)),
-        )
-    })?;
+    profile_from_value_noting(v.clone(), &mut |name| note_unknown(unknown, name))
+}
+
+/// As [`profile_from_value`], handing each unknown top-level field name to `note`; the
+/// profile's strings are taken out of the value rather than copied.
+fn profile_from_value_noting(
+    mut v: Value,
+    note: &mut dyn FnMut(String),
+) -> Result<Profile, FieldError> {
+    let o = match &mut v {
+        Value::Object(o) => o,
+        v => {
+            return Err(field_err(
+                "(record)",
+                format!("must be a JSON object, got {}", describe(v)),
+            ))
+        }
+    };
     for k in o.keys() {
         if !TOP_FIELDS.contains(&k.as_str()) {
-            // Bounded: at most MAX_UNKNOWN_NAMES sanitised names, then one marker.
-            let name = sanitize_field_name(k);
-            if unknown.len() < MAX_UNKNOWN_NAMES || unknown.contains(&name) {
-                unknown.insert(name);
-            } else {
-                unknown.insert(MORE_UNKNOWN.to_owned());
-            }
+            note(sanitize_field_name(k));
         }
     }
-    let id = match o.get("id") {
+    let id = match o.get_mut("id") {
         None | Some(Value::Null) => return Err(field_err("id", "is required")),
         Some(Value::String(s)) if s.trim().is_empty() => {
             return Err(field_err("id", "must not be empty"))
         }
-        Some(Value::String(s)) => s.clone(),
+        Some(Value::String(s)) => std::mem::take(s),
         Some(v) => {
             return Err(field_err(
                 "id",
@@ -97,7 +122,7 @@ pub fn profile_from_value(
             ))
         }
     };
-    let photo_flags = match opt_array(o, "photo_flags")? {
+    let photo_flags = match opt_array(o, "photo_flags")?.map(|a| &*a) {
         None => None,
         Some(items) => {
             let mut flags = Vec::with_capacity(items.len());
@@ -126,7 +151,7 @@ pub fn profile_from_value(
     let experience = match opt_array(o, "experience")? {
         None => None,
         Some(a) => Some(
-            a.iter()
+            a.iter_mut()
                 .enumerate()
                 .map(|(i, v)| parse_position(v, i))
                 .collect::<Result<_, _>>()?,
@@ -135,7 +160,7 @@ pub fn profile_from_value(
     let education = match opt_array(o, "education")? {
         None => None,
         Some(a) => Some(
-            a.iter()
+            a.iter_mut()
                 .enumerate()
                 .map(|(i, v)| parse_education(v, i))
                 .collect::<Result<_, _>>()?,
@@ -144,7 +169,7 @@ pub fn profile_from_value(
     let messages = match opt_array(o, "messages")? {
         None => None,
         Some(a) => Some(
-            a.iter()
+            a.iter_mut()
                 .enumerate()
                 .map(|(i, v)| parse_message(v, i))
                 .collect::<Result<_, _>>()?,
@@ -153,12 +178,12 @@ pub fn profile_from_value(
     Ok(Profile {
         id,
         platform: enum_value(o, "platform", "linkedin|twitter|instagram|other")?,
-        name: opt_string(o, "name", "name")?,
-        username: opt_string(o, "username", "username")?,
-        headline: opt_string(o, "headline", "headline")?,
-        about: opt_string(o, "about", "about")?,
-        location: opt_string(o, "location", "location")?,
-        website: opt_string(o, "website", "website")?,
+        name: opt_string(o, "name", Path::top("name"))?,
+        username: opt_string(o, "username", Path::top("username"))?,
+        headline: opt_string(o, "headline", Path::top("headline"))?,
+        about: opt_string(o, "about", Path::top("about"))?,
+        location: opt_string(o, "location", Path::top("location"))?,
+        website: opt_string(o, "website", Path::top("website"))?,
         has_photo: opt_bool(o, "has_photo")?,
         photo_flags,
         verified: opt_bool(o, "verified")?,
@@ -179,61 +204,65 @@ pub fn profile_from_value(
     })
 }
 
-fn parse_position(v: &Value, i: usize) -> Result<Position, FieldError> {
-    let base = format!("experience[{i}]");
-    let o = item_object(v, &base)?;
-    let p = |k: &str| format!("{base}.{k}");
-    let start = year_month(o, "start", &p("start"))?;
+fn parse_position(v: &mut Value, i: usize) -> Result<Position, FieldError> {
+    let at = Path::item("experience", i);
+    let o = item_object(v, at)?;
+    let start = year_month(o, "start", at.field("start"))?;
     let end = match o.get("end") {
         None => None,
         Some(Value::Null) => Some(None),
-        Some(_) => Some(year_month(o, "end", &p("end"))?),
+        Some(_) => Some(year_month(o, "end", at.field("end"))?),
     };
     if let (Some(s), Some(Some(e))) = (start, end) {
         if e < s {
-            return Err(field_err(p("end"), format!("{e} is before start {s}")));
+            return Err(field_err(
+                at.field("end").text(),
+                format!("{e} is before start {s}"),
+            ));
         }
     }
     Ok(Position {
-        title: opt_string(o, "title", &p("title"))?,
-        company: opt_string(o, "company", &p("company"))?,
-        location: opt_string(o, "location", &p("location"))?,
+        title: opt_string(o, "title", at.field("title"))?,
+        company: opt_string(o, "company", at.field("company"))?,
+        location: opt_string(o, "location", at.field("location"))?,
         start,
         end,
-        description: opt_string(o, "description", &p("description"))?,
+        description: opt_string(o, "description", at.field("description"))?,
     })
 }
 
-fn parse_education(v: &Value, i: usize) -> Result<Education, FieldError> {
-    let base = format!("education[{i}]");
-    let o = item_object(v, &base)?;
-    let p = |k: &str| format!("{base}.{k}");
-    let start = year(o, "start", &p("start"))?;
-    let end = year(o, "end", &p("end"))?;
+fn parse_education(v: &mut Value, i: usize) -> Result<Education, FieldError> {
+    let at = Path::item("education", i);
+    let o = item_object(v, at)?;
+    let start = year(o, "start", at.field("start"))?;
+    let end = year(o, "end", at.field("end"))?;
     if let (Some(s), Some(e)) = (start, end) {
         if e < s {
-            return Err(field_err(p("end"), format!("{e} is before start {s}")));
+            return Err(field_err(
+                at.field("end").text(),
+                format!("{e} is before start {s}"),
+            ));
         }
     }
     Ok(Education {
-        school: opt_string(o, "school", &p("school"))?,
-        degree: opt_string(o, "degree", &p("degree"))?,
-        field: opt_string(o, "field", &p("field"))?,
+        school: opt_string(o, "school", at.field("school"))?,
+        degree: opt_string(o, "degree", at.field("degree"))?,
+        field: opt_string(o, "field", at.field("field"))?,
         start,
         end,
     })
 }
 
-fn parse_message(v: &Value, i: usize) -> Result<Message, FieldError> {
-    let base = format!("messages[{i}]");
-    let o = item_object(v, &base)?;
+fn parse_message(v: &mut Value, i: usize) -> Result<Message, FieldError> {
+    let at = Path::item("messages", i);
+    let o = item_object(v, at)?;
     let direction = match o.get("direction") {
         None | Some(Value::Null) => Direction::Inbound,
         Some(Value::String(s)) if s == "inbound" => Direction::Inbound,
         Some(Value::String(s)) if s == "outbound" => Direction::Outbound,
         Some(Value::String(s)) => {
             return Err(field_err(
-                format!("{base}.direction"),
+                at.field("direction").text(),
                 format!(
                     "must be \"inbound\" or \"outbound\", got {}",
                     describe_text(s)
@@ -242,11 +271,11 @@ fn parse_message(v: &Value, i: usize) -> Result<Message, FieldError> {
         }
         Some(v) => {
             return Err(field_err(
-                format!("{base}.direction"),
+                at.field("direction").text(),
                 format!("must be \"inbound\" or \"outbound\", got {}", describe(v)),
             ))
         }
     };
-    let text = opt_string(o, "text", &format!("{base}.text"))?.unwrap_or_default();
+    let text = opt_string(o, "text", at.field("text"))?.unwrap_or_default();
     Ok(Message { direction, text })
 }

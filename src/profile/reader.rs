@@ -4,7 +4,8 @@ use std::collections::BTreeSet;
 use std::io::{self, BufRead};
 
 use super::error::field_err;
-use super::{parse_line, LineError, Profile, MAX_LINE_BYTES};
+use super::parse::{note_unknown, parse_line_noting};
+use super::{FieldError, LineError, Profile, MAX_LINE_BYTES};
 
 /// One item of a [`ProfileReader`]: a valid profile with its line number, or a rejection.
 #[derive(Debug)]
@@ -155,10 +156,12 @@ impl<R: BufRead> ProfileReader<R> {
     }
 }
 
-impl<R: BufRead> Iterator for ProfileReader<R> {
-    type Item = io::Result<Entry>;
-
-    fn next(&mut self) -> Option<Self::Item> {
+impl<R: BufRead> ProfileReader<R> {
+    /// Reads the next non-blank line without parsing it, for callers that parse lines on
+    /// several threads: [`RawLine::parse`] may run anywhere, then [`Self::settle`] must see
+    /// every line in input order. Reading, parsing and settling each line in turn is exactly
+    /// what the iterator does.
+    pub fn next_line(&mut self) -> Option<io::Result<RawLine>> {
         loop {
             let too_long = match self.read_line() {
                 Ok(None) => return None,
@@ -168,11 +171,12 @@ impl<R: BufRead> Iterator for ProfileReader<R> {
             self.line += 1;
             let line = self.line;
             if too_long {
-                let error = field_err(
-                    "(record)",
-                    format!("line longer than {MAX_LINE_BYTES} bytes"),
-                );
-                return Some(Ok(Entry::Rejected(LineError { line, error })));
+                return Some(Ok(RawLine {
+                    line,
+                    bytes: Vec::new(),
+                    too_long: true,
+                    first: false,
+                }));
             }
             let mut bytes = self.buf.strip_suffix(b"\r").unwrap_or(&self.buf);
             if line == 1 {
@@ -185,24 +189,125 @@ impl<R: BufRead> Iterator for ProfileReader<R> {
                 continue;
             }
             self.content_lines += 1;
-            let entry = match parse_line(bytes, &mut self.unknown) {
-                Ok(profile) => Entry::Profile { line, profile },
-                Err(_) if self.hint.is_some() => {
-                    self.quiet_rejected += 1;
-                    continue;
-                }
-                Err(error) => {
-                    if self.content_lines == 1 {
-                        if let Some(h) = FormatHint::detect(bytes, &error) {
-                            self.hint = Some(h);
-                            let error = field_err("(input)", h.message());
-                            return Some(Ok(Entry::Rejected(LineError { line, error })));
-                        }
+            return Some(Ok(RawLine {
+                line,
+                bytes: bytes.to_vec(),
+                too_long: false,
+                first: self.content_lines == 1,
+            }));
+        }
+    }
+
+    /// What a parsed line means, in input order: its entry, or `None` for a line rejected
+    /// quietly after a [`FormatHint`]. Unknown field names are noted here, in input order, so
+    /// that the bounded set is the same however the lines were parsed.
+    pub fn settle(&mut self, raw: &RawLine, parsed: Parsed) -> Option<Entry> {
+        let line = raw.line;
+        if raw.too_long {
+            let error = field_err(
+                "(record)",
+                format!("line longer than {MAX_LINE_BYTES} bytes"),
+            );
+            return Some(Entry::Rejected(LineError { line, error }));
+        }
+        for name in parsed.unknown {
+            note_unknown(&mut self.unknown, name);
+        }
+        Some(match parsed.result {
+            Ok(profile) => Entry::Profile { line, profile },
+            Err(_) if self.hint.is_some() => {
+                self.quiet_rejected += 1;
+                return None;
+            }
+            Err(error) => {
+                if raw.first {
+                    if let Some(h) = FormatHint::detect(&raw.bytes, &error) {
+                        self.hint = Some(h);
+                        let error = field_err("(input)", h.message());
+                        return Some(Entry::Rejected(LineError { line, error }));
                     }
-                    Entry::Rejected(LineError { line, error })
                 }
+                Entry::Rejected(LineError { line, error })
+            }
+        })
+    }
+}
+
+/// One non-blank input line, read but not parsed yet (see [`ProfileReader::next_line`]).
+#[derive(Debug)]
+pub struct RawLine {
+    /// The line's 1-based number.
+    pub line: u64,
+    /// The line without its end and byte-order mark; empty for a line that was too long.
+    bytes: Vec<u8>,
+    too_long: bool,
+    /// Whether this is the first non-blank line of the input.
+    first: bool,
+}
+
+impl RawLine {
+    /// Parses the line; independent of every other line, so lines may be parsed in parallel.
+    pub fn parse(&self) -> Parsed {
+        let mut unknown = Vec::new();
+        let result = if self.too_long {
+            // Settled without looking at the result (see `ProfileReader::settle`).
+            Err(field_err("(record)", "too long"))
+        } else {
+            parse_line_noting(&self.bytes, &mut |name| unknown.push(name))
+        };
+        Parsed { result, unknown }
+    }
+
+    /// The line's length in bytes as held in memory.
+    pub fn len(&self) -> usize {
+        self.bytes.len()
+    }
+
+    /// Whether no byte of the line is held (a line too long to keep).
+    pub fn is_empty(&self) -> bool {
+        self.bytes.is_empty()
+    }
+}
+
+/// A parsed [`RawLine`], to be settled in input order by [`ProfileReader::settle`].
+#[derive(Debug)]
+pub struct Parsed {
+    result: Result<Profile, FieldError>,
+    /// Unknown top-level field names, sanitised, in the order they were met.
+    unknown: Vec<String>,
+}
+
+impl Parsed {
+    /// The profile, when the line is valid.
+    pub fn profile(&self) -> Option<&Profile> {
+        self.result.as_ref().ok()
+    }
+
+    /// Drops all of the profile but its id, for a caller that is done with the rest where the
+    /// line was parsed (memory is then freed by the thread that allocated it).
+    pub fn keep_only_id(&mut self) {
+        if let Ok(p) = &mut self.result {
+            *p = Profile {
+                id: std::mem::take(&mut p.id),
+                ..Profile::default()
             };
-            return Some(Ok(entry));
+        }
+    }
+}
+
+impl<R: BufRead> Iterator for ProfileReader<R> {
+    type Item = io::Result<Entry>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            let raw = match self.next_line()? {
+                Ok(raw) => raw,
+                Err(e) => return Some(Err(e)),
+            };
+            let parsed = raw.parse();
+            if let Some(entry) = self.settle(&raw, parsed) {
+                return Some(Ok(entry));
+            }
         }
     }
 }

@@ -9,7 +9,7 @@
 
 mod file;
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use regex::Regex;
 
 pub use file::{Op, RuleFile, RuleSpec, RulesError, NUMERIC_FIELDS, RULES_FORMAT_VERSION};
@@ -17,6 +17,9 @@ pub use file::{Op, RuleFile, RuleSpec, RulesError, NUMERIC_FIELDS, RULES_FORMAT_
 use crate::normalize::{normalize, Normalized};
 use crate::profile::{Profile, TextField};
 use crate::score::{Assessment, EngineKind, Reason, ScoreError, Scorer, Thresholds};
+
+/// Phrases up to this many bytes in all are matched with a DFA (a few MiB at most).
+const DFA_MAX_PHRASE_BYTES: usize = 64 * 1024;
 
 /// The rule file shipped inside the binary.
 pub const DEFAULT_RULES: &str = include_str!("../../models/rules/default.toml");
@@ -78,6 +81,8 @@ pub struct RuleSet {
     rules: Vec<Rule>,
     automaton: AhoCorasick,
     patterns: Vec<Pattern>,
+    /// The fields some phrase rule reads: texts of other fields are not searched for phrases.
+    phrase_fields: FieldMask,
 }
 
 /// One rule that fired, with its evidence.
@@ -117,6 +122,7 @@ impl RuleSet {
         let mut rules = Vec::with_capacity(file.rules.len());
         let mut phrases = Vec::new();
         let mut patterns = Vec::new();
+        let mut phrase_fields = FieldMask::default();
         for (i, spec) in file.rules.into_iter().enumerate() {
             let fields = FieldMask::of(&spec.text_fields()?);
             let matcher = if let Some(p) = &spec.phrases {
@@ -156,14 +162,22 @@ impl RuleSet {
             } else {
                 unreachable!("RuleFile::parse checks that every rule has one matcher")
             };
+            if matches!(matcher, Matcher::Phrases) {
+                phrase_fields.0 |= fields.0;
+            }
             rules.push(Rule {
                 spec,
                 fields,
                 matcher,
             });
         }
+        // A DFA finds the same matches several times faster than the default NFA; it costs
+        // memory in proportion to the phrases' length, so very large rule files keep the NFA.
+        let total: usize = phrases.iter().map(String::len).sum();
+        let kind = (total <= DFA_MAX_PHRASE_BYTES).then_some(AhoCorasickKind::DFA);
         let automaton = AhoCorasick::builder()
             .match_kind(MatchKind::Standard)
+            .kind(kind)
             .build(&phrases)
             .map_err(|e| RulesError::Invalid {
                 code: "(automaton)".into(),
@@ -176,6 +190,7 @@ impl RuleSet {
             rules,
             automaton,
             patterns,
+            phrase_fields,
         })
     }
 
@@ -238,6 +253,9 @@ impl RuleSet {
         let mut evidence: Vec<Option<String>> = vec![None; self.rules.len()];
         let mut spans: Vec<Option<(usize, std::ops::Range<usize>)>> = vec![None; self.rules.len()];
         for (t, (field, norm)) in texts.iter().enumerate() {
+            if !self.phrase_fields.has(*field) {
+                continue;
+            }
             let text = norm.text.as_str();
             for m in self.automaton.find_overlapping_iter(text) {
                 let pat = self.patterns[m.pattern().as_usize()];
