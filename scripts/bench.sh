@@ -58,12 +58,13 @@ echo "bench.sh: end-to-end scoring" >&2
 E2E="| engine | file | seconds ($N_SCORE profiles, median of 5) | profiles/s |
 |---|---|---:|---:|"
 for file in score examples; do
-  for engine in linear model rules hybrid; do
+  for engine in ensemble linear model rules hybrid; do
     s=$(median "$BIN" score "$TMP/$file.jsonl" --engine "$engine")
     E2E="$E2E
 | $engine | $file ($(($(wc -c <"$TMP/$file.jsonl") / N_SCORE)) bytes/profile) | $s | $(python3 -c "print(f'{$N_SCORE / $s:,.0f}')") |"
   done
 done
+COLD_ENSEMBLE=$(median "$BIN" score "$TMP/one.jsonl" --engine ensemble)
 COLD_LINEAR=$(median "$BIN" score "$TMP/one.jsonl" --engine linear)
 COLD_MODEL=$(median "$BIN" score "$TMP/one.jsonl" --engine model)
 COLD_RULES=$(median "$BIN" score "$TMP/one.jsonl" --engine rules)
@@ -78,13 +79,13 @@ fi
 
 echo "bench.sh: evaluation" >&2
 # The hybrid's coefficients are fitted on the other file (as on a validation file).
-"$BIN" eval "$TMP/score.jsonl" --engines linear,model,rules,hybrid --meta "$TMP/score.meta.jsonl" \
+"$BIN" eval "$TMP/score.jsonl" --engines ensemble,linear,model,rules,hybrid --meta "$TMP/score.meta.jsonl" \
   --fit-hybrid "$TMP/train.jsonl" --bootstrap 200 >"$TMP/eval.txt" 2>"$TMP/eval.err" || true
 grep 'hybrid fitted' "$TMP/eval.err" | sed 's/^linkscreen: //' >"$TMP/hybrid.txt" || true
 
 echo "bench.sh: scikit-learn comparison" >&2
 if python3 -c "import sklearn" 2>/dev/null; then
-  for engine in linear model; do
+  for engine in ensemble linear model; do
     python3 scripts/compare_sklearn.py --train "$TMP/train.jsonl" --score "$TMP/score.jsonl" \
       --linkscreen "$BIN" --engine "$engine" --markdown >>"$TMP/sklearn.md"
     echo >>"$TMP/sklearn.md"
@@ -134,7 +135,7 @@ CPU=$(lscpu 2>/dev/null | sed -n 's/^Model name:[[:space:]]*//p' | head -1)
   echo
   echo "$E2E"
   echo
-  echo "Cold start (score a one-profile file, whole process, median of 5): linear $COLD_LINEAR s, model $COLD_MODEL s, rules $COLD_RULES s."
+  echo "Cold start (score a one-profile file, whole process, median of 5): ensemble $COLD_ENSEMBLE s, linear $COLD_LINEAR s, model $COLD_MODEL s, rules $COLD_RULES s."
   echo
   echo "## Training: \`linkscreen train --config training/default.toml --device cpu\`"
   echo

@@ -367,8 +367,3 @@ pub fn run(args: ScoreArgs) -> anyhow::Result<Status> {
     );
     Ok(tally.status())
 }
-
-/// Scoring allocates many small, short-lived values (parsed fields, normalised texts, word
-/// lists) on several threads at once, where mimalloc is much faster than the system allocator.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
