@@ -74,6 +74,7 @@ impl Classifier {
             hidden: config.hidden,
             sections: config.sections.len(),
             features: stats.names.len(),
+            pooling: config.pooling,
         };
         let weights = Weights::from_named(dims, |name| tensor_vec(&tensors, name))?;
         let encoder = TextEncoder::new(

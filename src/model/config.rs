@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::net::Pooling;
+
 /// Version of the artifact layout; a model with another version is refused.
 pub const FORMAT_VERSION: u32 = 1;
 
@@ -23,6 +25,9 @@ pub struct ModelConfig {
     pub rule_features: bool,
     /// Section names, in model order.
     pub sections: Vec<String>,
+    /// How each section's embeddings are pooled; the mean when not written.
+    #[serde(default, skip_serializing_if = "Pooling::is_mean")]
+    pub pooling: Pooling,
 }
 
 /// `features.json`: names and standardisation statistics of the numeric features.

@@ -2,8 +2,8 @@
 //! going through tensors for an embedding bag, and bit-for-bit deterministic whatever the
 //! number of threads). Training builds the same network from candle tensors (`crate::train`).
 //!
-//! Network: per section, the mean of the embeddings of its token and hashed-bigram ids; the
-//! input is `[pooled sections (S x D), section present flags (S), standardised features (F)]`,
+//! Network: per section, the embeddings of its token and hashed-bigram ids pooled (their
+//! mean by default, see [`Pooling`]); the input is `[pooled sections (S x D), section present flags (S), standardised features (F)]`,
 //! then `Linear(In, H) -> ReLU -> Linear(H, 1)` gives the logit.
 
 /// The name of each tensor in `model.safetensors`, which training's variables carry too
@@ -18,6 +18,35 @@ pub const W2: &str = "w2";
 /// See [`EMB`].
 pub const B2: &str = "b2";
 
+/// How a section's embeddings become one vector: each embedding is weighted by
+/// [`Pooling::weight`] of the number of ids in the section, then summed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Pooling {
+    /// The mean (weight `1 / n`): a section's length does not change its vector's scale.
+    #[default]
+    Mean,
+    /// The sum (weight 1): longer sections weigh more.
+    Sum,
+    /// The sum divided by the square root of the count (weight `1 / sqrt(n)`), between the two.
+    Sqrt,
+}
+
+impl Pooling {
+    /// The weight of each of a section's `n` embeddings.
+    pub fn weight(self, n: usize) -> f32 {
+        match self {
+            Pooling::Mean => 1.0 / n as f32,
+            Pooling::Sum => 1.0,
+            Pooling::Sqrt => 1.0 / (n as f32).sqrt(),
+        }
+    }
+
+    pub fn is_mean(&self) -> bool {
+        *self == Pooling::Mean
+    }
+}
+
 /// The network's sizes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Dims {
@@ -27,6 +56,7 @@ pub struct Dims {
     pub hidden: usize,
     pub sections: usize,
     pub features: usize,
+    pub pooling: Pooling,
 }
 
 impl Dims {
@@ -48,6 +78,7 @@ pub struct Weights {
     pub hidden: usize,
     pub sections: usize,
     pub features: usize,
+    pub pooling: Pooling,
     /// `rows x dim` embedding table (tokens then hashed bigrams).
     pub emb: Vec<f32>,
     /// `hidden x inputs`.
@@ -87,6 +118,7 @@ impl Weights {
             hidden: dims.hidden,
             sections: dims.sections,
             features: dims.features,
+            pooling: dims.pooling,
             emb: get(EMB)?,
             w1: get(W1)?,
             b1: get(B1)?,
@@ -124,7 +156,7 @@ impl Weights {
                     *o += v;
                 }
             }
-            let inv = 1.0 / valid as f32;
+            let inv = self.pooling.weight(valid);
             out.iter_mut().for_each(|o| *o *= inv);
             x[self.sections * d + s] = 1.0;
         }
@@ -224,6 +256,7 @@ mod tests {
             hidden: 2,
             sections: 1,
             features: 1,
+            pooling: Pooling::Mean,
             emb: vec![1.0, 0.0, 0.0, 1.0],
             w1: vec![1.0, 0.0, 0.5, 2.0, 0.0, 1.0, 0.0, -1.0],
             b1: vec![0.0, 0.1],

@@ -257,7 +257,7 @@ impl Batch {
                     continue;
                 }
                 presence[i * s + j] = 1.0;
-                let w = 1.0 / kept.len() as f32;
+                let w = dims.pooling.weight(kept.len());
                 for id in kept {
                     ids.push(id);
                     seg.push((i * s + j) as u32);
@@ -324,6 +324,7 @@ mod tests {
         hidden: 6,
         sections: 3,
         features: 2,
+        pooling: crate::model::net::Pooling::Mean,
     };
 
     fn examples() -> Vec<Example> {
@@ -342,8 +343,12 @@ mod tests {
 
     /// A seeded network whose biases are not zero, so that they are compared too.
     fn net(vars: &VarMap) -> Net {
+        net_with(vars, DIMS)
+    }
+
+    fn net_with(vars: &VarMap, dims: Dims) -> Net {
         let mut rng = ChaCha8Rng::seed_from_u64(5);
-        let net = Net::new(&DIMS, seeded(vars, &mut rng, &Device::Cpu)).unwrap();
+        let net = Net::new(&dims, seeded(vars, &mut rng, &Device::Cpu)).unwrap();
         let dev = &Device::Cpu;
         let b1: Vec<f32> = (0..DIMS.hidden).map(|h| 0.1 * h as f32 - 0.2).collect();
         let mut vars = vars.clone();
@@ -356,24 +361,31 @@ mod tests {
 
     #[test]
     fn the_scoring_forward_pass_equals_the_training_one_on_the_same_weights() {
-        let vars = VarMap::new();
-        let net = net(&vars);
-        let ex = examples();
-        let refs: Vec<&Example> = ex.iter().collect();
-        let batch = Batch::eval(&refs, &DIMS, &Device::Cpu).unwrap();
-        let trained = net
-            .forward_t(&batch, false)
-            .unwrap()
-            .to_vec1::<f32>()
-            .unwrap();
-        let w = weights(&vars, DIMS).unwrap();
-        assert_eq!(w.b2, 0.3);
-        for (e, z) in ex.iter().zip(&trained) {
-            let scored = w.forward(w.input(&e.ids, &e.features)).logit;
-            assert!((scored - z).abs() < 1e-5, "scored {scored}, trained {z}");
+        use crate::model::net::Pooling;
+        for pooling in [Pooling::Mean, Pooling::Sum, Pooling::Sqrt] {
+            let dims = Dims { pooling, ..DIMS };
+            let vars = VarMap::new();
+            let net = net_with(&vars, dims);
+            let ex = examples();
+            let refs: Vec<&Example> = ex.iter().collect();
+            let batch = Batch::eval(&refs, &dims, &Device::Cpu).unwrap();
+            let trained = net
+                .forward_t(&batch, false)
+                .unwrap()
+                .to_vec1::<f32>()
+                .unwrap();
+            let w = weights(&vars, dims).unwrap();
+            assert_eq!(w.b2, 0.3);
+            for (e, z) in ex.iter().zip(&trained) {
+                let scored = w.forward(w.input(&e.ids, &e.features)).logit;
+                assert!(
+                    (scored - z).abs() < 1e-5,
+                    "{pooling:?}: scored {scored}, trained {z}"
+                );
+            }
+            // The logits are not all alike, so the comparison says something.
+            assert!((trained[0] - trained[1]).abs() > 1e-3, "{trained:?}");
         }
-        // The logits are not all alike, so the comparison says something.
-        assert!((trained[0] - trained[1]).abs() > 1e-3, "{trained:?}");
     }
 
     #[test]

@@ -81,6 +81,7 @@ pub fn fit_model(
         max_tokens: m.max_tokens,
         rule_features: m.rule_features,
         sections: SECTIONS.iter().map(|s| s.to_string()).collect(),
+        pooling: m.pooling,
     };
     let classifier = Classifier::new(model_cfg, encoder, weights, stats, calibration)?;
     Ok(FittedModel {
@@ -195,6 +196,7 @@ fn fit_net(
         hidden: m.hidden,
         sections: SECTIONS.len(),
         features: stats.names.len(),
+        pooling: m.pooling,
     };
     let vars = VarMap::new();
     let mut net = Net::new(&dims, seeded(&vars, &mut rng, device))?;
