@@ -222,8 +222,9 @@ mutual connections may only lower it. Platt scaling and the thresholds come from
 scores of the hand-written author files. Its reasons are its exact terms.\n\n\
 **model** (neural): \
 WordPiece tokenizer trained on the normalised training text; token and hashed token-bigram embeddings \
-mean-pooled per section (headline, about, experience, experience description, education, skills, inbound \
-and outbound messages); numeric and structural features with missing indicators (log counts, ratios, photo \
+pooled per section (headline, about, experience, experience description, education, skills, inbound \
+and outbound messages) as `pooling` in `config.json` says: the sum over the square root of their count \
+(`sqrt`), the sum, or the mean (when it says nothing); numeric and structural features with missing indicators (log counts, ratios, photo \
 flags, tenure and gap statistics, text lengths and, when enabled, the shipped rule set's hit summary \
 without its obfuscation rule); \
 an MLP head giving one logit; temperature scaling and thresholds chosen on validation. \
