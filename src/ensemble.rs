@@ -18,7 +18,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::platt::Platt;
+use crate::platt::{log_odds, Platt};
 use crate::profile::Profile;
 use crate::score::{Assessment, EngineKind, Reason, ScoreError, Scorer, Thresholds};
 
@@ -26,9 +26,6 @@ use crate::score::{Assessment, EngineKind, Reason, ScoreError, Scorer, Threshold
 pub const ENSEMBLE_JSON: &str = "ensemble.json";
 /// Version of `ensemble.json`; another version is refused.
 pub const ENSEMBLE_FORMAT_VERSION: u32 = 1;
-
-/// Scores are clamped to this distance from 0 and 1 before taking a logit.
-const EPS: f32 = 1e-6;
 
 /// Errors reading or assembling an ensemble.
 #[derive(Debug, thiserror::Error)]
@@ -87,13 +84,7 @@ impl EnsembleParams {
 
     /// The ensemble's logit of its parts' stated probabilities (before its calibration).
     pub fn logit(probabilities: &[f32]) -> f32 {
-        let sum: f32 = probabilities
-            .iter()
-            .map(|&p| {
-                let p = p.clamp(EPS, 1.0 - EPS);
-                (p / (1.0 - p)).ln()
-            })
-            .sum();
+        let sum: f32 = probabilities.iter().map(|&p| log_odds(p)).sum();
         sum / probabilities.len().max(1) as f32
     }
 }
@@ -243,10 +234,6 @@ mod tests {
         }
     }
 
-    fn logit(p: f32) -> f32 {
-        (p / (1.0 - p)).ln()
-    }
-
     #[test]
     fn score_is_the_calibrated_mean_log_odds() {
         let parts: Vec<Box<dyn Scorer>> = vec![
@@ -259,7 +246,7 @@ mod tests {
         )
         .unwrap();
         let a = &e.score_batch(&[Profile::default()]).unwrap()[0];
-        let z = 0.5 * (logit(0.9) + logit(0.2));
+        let z = 0.5 * (log_odds(0.9) + log_odds(0.2));
         let want = 1.0 / (1.0 + (-(2.0 * z + 0.5)).exp());
         assert!((a.score - want).abs() < 1e-5, "{} vs {want}", a.score);
         // Each reason is scaled by the part's scale (0.5) and the ensemble's share (2 / 2); the

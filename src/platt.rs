@@ -4,6 +4,12 @@
 
 use serde::{Deserialize, Serialize};
 
+/// The log-odds of a probability, clamped to 1e-6 from 0 and 1 so that it stays finite.
+pub fn log_odds(p: f32) -> f32 {
+    let p = p.clamp(1e-6, 1.0 - 1e-6);
+    (p / (1.0 - p)).ln()
+}
+
 /// Platt scaling of the logit: `p = sigmoid(a * logit + b)`.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Platt {

@@ -30,8 +30,7 @@ pub fn fit(
         .iter()
         .zip(model_oof)
         .map(|(&zl, &zm)| {
-            let model = 1.0 / (1.0 + (-zm).exp());
-            EnsembleParams::logit(&[linear_platt.apply(zl), model])
+            EnsembleParams::logit(&[linear_platt.apply(zl), Platt::IDENTITY.apply(zm)])
         })
         .collect();
     let (calibration, thresholds) = loao::calibrate(&out_of_fold, fake, cfg);

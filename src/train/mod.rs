@@ -208,12 +208,6 @@ fn model_out_of_fold(
     Ok(z)
 }
 
-/// Log-odds of a probability, kept finite.
-fn logit(p: f32) -> f32 {
-    let p = p.clamp(1e-6, 1.0 - 1e-6);
-    (p / (1.0 - p)).ln()
-}
-
 /// Trains every engine from a configuration, reporting to `progress`: a chain of fitted steps
 /// (data, then the linear engine, the neural model's tokenizer, statistics, network and
 /// calibration, then the hybrid, the leave-one-author-out figures, the report and the
@@ -381,7 +375,7 @@ fn loao_figures(
     }
     let rules_z: Vec<f32> = eval_idx
         .iter()
-        .map(|&i| logit(stack.assessed[i].score))
+        .map(|&i| crate::platt::log_odds(stack.assessed[i].score))
         .collect();
     loao_figures.insert(
         "rules".to_owned(),
