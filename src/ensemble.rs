@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::platt::{log_odds, Platt};
 use crate::profile::Profile;
-use crate::score::{Assessment, EngineKind, Reason, ScoreError, Scorer, Thresholds};
+use crate::score::{Assessment, EngineKind, Memo, Reason, ScoreError, Scorer, Thresholds};
 
 /// The name of the ensemble's parameter file in a model artifact.
 pub const ENSEMBLE_JSON: &str = "ensemble.json";
@@ -159,10 +159,16 @@ impl Scorer for Ensemble {
         self.params.thresholds
     }
 
-    fn score_batch(&self, profiles: &[Profile]) -> Result<Vec<Assessment>, ScoreError> {
+    fn score_shared(
+        &self,
+        profiles: &[Profile],
+        memos: &[Memo],
+    ) -> Result<Vec<Assessment>, ScoreError> {
+        // The parts share the memos: what one part reads of a profile (its normalised texts,
+        // its rule hits), the next reuses.
         let mut per_part = Vec::with_capacity(self.parts.len());
         for e in &self.parts {
-            let scored = e.score_batch(profiles)?;
+            let scored = e.score_shared(profiles, memos)?;
             if scored.len() != profiles.len() {
                 return Err(ScoreError::Model(format!(
                     "the ensemble's {} part scored {} of {} profiles",
@@ -204,7 +210,11 @@ mod tests {
                 fake: 0.9,
             }
         }
-        fn score_batch(&self, profiles: &[Profile]) -> Result<Vec<Assessment>, ScoreError> {
+        fn score_shared(
+            &self,
+            profiles: &[Profile],
+            _: &[Memo],
+        ) -> Result<Vec<Assessment>, ScoreError> {
             Ok(profiles
                 .iter()
                 .map(|_| Assessment {

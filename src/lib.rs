@@ -9,6 +9,7 @@ pub mod ensemble;
 pub mod eval;
 pub mod evidence;
 pub mod features;
+pub mod fnv;
 pub mod hybrid;
 pub mod linear;
 pub mod linkedin;

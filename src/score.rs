@@ -1,6 +1,9 @@
 //! Score records (format version 1) and the [`Scorer`] interface every engine implements:
 //! the rule engine, the model and the hybrid of both.
 
+use std::any::{Any, TypeId};
+use std::sync::{Arc, Mutex, PoisonError};
+
 use serde::{Deserialize, Serialize};
 
 use crate::profile::{Profile, TextField};
@@ -177,12 +180,76 @@ pub enum ScoreError {
     Model(String),
 }
 
+/// What engines work out from one profile before scoring it (its normalised texts, its rule
+/// hits) that another engine may need as well. An ensemble hands all its parts the same memo
+/// for a profile, so that such work is done once; [`Scorer::score_batch`] hands out empty ones.
+///
+/// A value is stored by its type and a key that names what it was computed with (two engines
+/// reading with different rules store two values).
+#[derive(Default)]
+pub struct Memo(Mutex<Vec<MemoEntry>>);
+
+type MemoEntry = (TypeId, u64, Arc<dyn Any + Send + Sync>);
+
+impl Memo {
+    /// The value of type `T` stored under `key`, computed by `make` (and stored) when absent.
+    pub fn get_or_insert_with<T: Any + Send + Sync>(
+        &self,
+        key: u64,
+        make: impl FnOnce() -> T,
+    ) -> Arc<T> {
+        let found = self
+            .0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .iter()
+            .find(|(t, k, _)| *t == TypeId::of::<T>() && *k == key)
+            .and_then(|(_, _, v)| Arc::clone(v).downcast::<T>().ok());
+        if let Some(v) = found {
+            return v;
+        }
+        // Computed without the lock: another thread computing the same value meanwhile only
+        // repeats the work, and the value is the same.
+        let v = Arc::new(make());
+        self.0.lock().unwrap_or_else(PoisonError::into_inner).push((
+            TypeId::of::<T>(),
+            key,
+            Arc::clone(&v) as Arc<dyn Any + Send + Sync>,
+        ));
+        v
+    }
+}
+
+/// An error unless there is one memo per profile (what [`Scorer::score_shared`] needs).
+pub fn check_memos(profiles: &[Profile], memos: &[Memo]) -> Result<(), ScoreError> {
+    if profiles.len() == memos.len() {
+        Ok(())
+    } else {
+        Err(ScoreError::Model(format!(
+            "{} memos for {} profiles",
+            memos.len(),
+            profiles.len()
+        )))
+    }
+}
+
 /// An engine that scores profiles. Engines are built once and then score many batches; they
 /// do no I/O while scoring, and may score from several threads at once (`Sync`).
 pub trait Scorer: Sync {
     fn kind(&self) -> EngineKind;
     fn thresholds(&self) -> Thresholds;
-    fn score_batch(&self, profiles: &[Profile]) -> Result<Vec<Assessment>, ScoreError>;
+    /// One assessment per profile, in order.
+    fn score_batch(&self, profiles: &[Profile]) -> Result<Vec<Assessment>, ScoreError> {
+        let memos: Vec<Memo> = profiles.iter().map(|_| Memo::default()).collect();
+        self.score_shared(profiles, &memos)
+    }
+    /// As [`Scorer::score_batch`], reading and filling `memos`, one per profile, which other
+    /// engines scoring the same profiles share (see [`Memo`]).
+    fn score_shared(
+        &self,
+        profiles: &[Profile],
+        memos: &[Memo],
+    ) -> Result<Vec<Assessment>, ScoreError>;
     /// Text sections cut at the model's token limit since the engine was built, or `None` for
     /// an engine that reads whole texts (the rule engine).
     fn truncated_sections(&self) -> Option<u64> {
@@ -198,6 +265,21 @@ pub trait Scorer: Sync {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_memo_computes_each_value_once_per_type_and_key() {
+        let m = Memo::default();
+        let calls = std::cell::Cell::new(0);
+        let make = |v: u32| {
+            calls.set(calls.get() + 1);
+            v
+        };
+        assert_eq!(*m.get_or_insert_with(1, || make(10)), 10);
+        assert_eq!(*m.get_or_insert_with(1, || make(20)), 10);
+        assert_eq!(*m.get_or_insert_with(2, || make(30)), 30);
+        assert_eq!(*m.get_or_insert_with(1, || 40u64), 40);
+        assert_eq!(calls.get(), 2);
+    }
 
     #[test]
     fn verdict_follows_thresholds() {

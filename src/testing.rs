@@ -3,7 +3,7 @@
 //! (0 when there is none) and gives one reason.
 
 use crate::profile::Profile;
-use crate::score::{Assessment, EngineKind, Reason, ScoreError, Scorer, Thresholds};
+use crate::score::{Assessment, EngineKind, Memo, Reason, ScoreError, Scorer, Thresholds};
 
 /// The test engine; it presents itself as a model with thresholds 0.5 and 0.8.
 pub struct HeadlineScorer;
@@ -20,7 +20,11 @@ impl Scorer for HeadlineScorer {
         }
     }
 
-    fn score_batch(&self, profiles: &[Profile]) -> Result<Vec<Assessment>, ScoreError> {
+    fn score_shared(
+        &self,
+        profiles: &[Profile],
+        _: &[Memo],
+    ) -> Result<Vec<Assessment>, ScoreError> {
         Ok(profiles
             .iter()
             .map(|p| Assessment {

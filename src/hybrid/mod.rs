@@ -33,7 +33,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::profile::Profile;
 use crate::rules::RuleSet;
-use crate::score::{Assessment, EngineKind, Reason, ScoreError, Scorer, Thresholds};
+use crate::score::{Assessment, EngineKind, Memo, Reason, ScoreError, Scorer, Thresholds};
 
 pub use file::{HYBRID_FILE, HYBRID_FORMAT_VERSION};
 
@@ -162,8 +162,12 @@ impl Scorer for Hybrid {
             .unwrap_or_else(|| self.model.thresholds())
     }
 
-    fn score_batch(&self, profiles: &[Profile]) -> Result<Vec<Assessment>, ScoreError> {
-        let model = self.model.score_batch(profiles)?;
+    fn score_shared(
+        &self,
+        profiles: &[Profile],
+        memos: &[Memo],
+    ) -> Result<Vec<Assessment>, ScoreError> {
+        let model = self.model.score_shared(profiles, memos)?;
         Ok(model
             .into_iter()
             .zip(profiles)

@@ -38,8 +38,7 @@ fn is_yes(b: &bool) -> bool {
     *b
 }
 
-const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
-const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
+use crate::fnv::{OFFSET as FNV_OFFSET, PRIME as FNV_PRIME};
 
 fn fnv(seed: u8, parts: &[&[u8]]) -> u64 {
     let mut h = FNV_OFFSET ^ u64::from(seed);
@@ -57,34 +56,6 @@ fn fnv(seed: u8, parts: &[&[u8]]) -> u64 {
     }
     h
 }
-
-/// FNV-1a as a [`std::hash::Hasher`], for hash maps keyed by short words (several times faster
-/// than the standard library's SipHash there; the keys come from the profile, so an adversary
-/// could only slow down the one profile that holds them).
-#[derive(Debug, Clone, Copy)]
-pub struct FnvHasher(u64);
-
-impl Default for FnvHasher {
-    fn default() -> Self {
-        FnvHasher(FNV_OFFSET)
-    }
-}
-
-impl std::hash::Hasher for FnvHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 ^= u64::from(b);
-            self.0 = self.0.wrapping_mul(FNV_PRIME);
-        }
-    }
-}
-
-/// A hash map keyed by words, hashed with [`FnvHasher`].
-pub type WordMap<K, V> = std::collections::HashMap<K, V, std::hash::BuildHasherDefault<FnvHasher>>;
 
 /// The words of a normalised text: maximal runs of alphanumeric characters.
 pub fn words(text: &str) -> impl Iterator<Item = &str> {

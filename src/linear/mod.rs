@@ -14,11 +14,11 @@ mod reasons;
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::text::sections_and_features;
+use crate::model::text::Reading;
 use crate::model::{ArtifactFiles, SECTIONS};
 use crate::profile::Profile;
 use crate::rules::RuleSet;
-use crate::score::{Assessment, EngineKind, ScoreError, Scorer, Thresholds};
+use crate::score::{check_memos, Assessment, EngineKind, Memo, ScoreError, Scorer, Thresholds};
 
 pub use crate::platt::Platt;
 pub use fit::{fit, LinearParams};
@@ -199,22 +199,30 @@ fn term_counts(h: &HashingConfig, section: usize, text: &str) -> Vec<(u32, f32)>
     out
 }
 
-/// The inputs of a profile for the linear engine.
+/// The inputs of a profile for the linear engine, with its normalised section texts.
 pub fn raw_doc(h: &HashingConfig, rules: Option<&RuleSet>, p: &Profile) -> (RawDoc, Vec<String>) {
-    let (texts, mut features, fired) = sections_and_features(p, rules);
-    if let Some(r) = rules {
+    let r = Reading::new(p, rules);
+    (raw_doc_of(h, rules, &r), r.texts)
+}
+
+/// The inputs of a profile for the linear engine, from its reading with `rules`.
+pub fn raw_doc_of(h: &HashingConfig, rules: Option<&RuleSet>, r: &Reading) -> RawDoc {
+    let mut features = r.features.clone();
+    if let Some(rules) = rules {
+        let fired = r.fired(rules);
         features.extend(
-            (0..r.len())
-                .filter(|&i| reads_rule(r.spec(i)))
+            (0..rules.len())
+                .filter(|&i| reads_rule(rules.spec(i)))
                 .map(|i| f32::from(u8::from(fired.contains(&i)))),
         );
     }
-    let sections = texts
+    let sections = r
+        .texts
         .iter()
         .enumerate()
         .map(|(i, t)| term_counts(h, i, t))
         .collect();
-    (RawDoc { sections, features }, texts)
+    RawDoc { sections, features }
 }
 
 /// Sublinear TF-IDF of each section, L2-normalised per section, so text added to one section
@@ -246,6 +254,10 @@ pub struct LinearModel {
     feature_index: Vec<usize>,
     /// Per feature of `spec.features`: its steps as `(at, weight)`.
     levels: Vec<Vec<(f32, f32)>>,
+    /// The reason codes of the feature terms, and per feature of `spec.features` the index of
+    /// its code (see [`reasons`]).
+    reason_codes: Vec<(&'static str, String)>,
+    reason_of_feature: Vec<usize>,
     rules: Option<RuleSet>,
 }
 
@@ -304,12 +316,15 @@ impl LinearModel {
                 format!("expected {b} idf values and weights"),
             ));
         }
+        let (reason_codes, reason_of_feature) = reasons::feature_codes(&spec.features);
         Ok(LinearModel {
             spec,
             idf,
             weights,
             feature_index,
             levels,
+            reason_codes,
+            reason_of_feature,
             rules,
         })
     }
@@ -419,16 +434,23 @@ impl Scorer for LinearModel {
         self.spec.calibration.a
     }
 
-    fn score_batch(&self, profiles: &[Profile]) -> Result<Vec<Assessment>, ScoreError> {
-        use tokenizers::utils::parallelism::MaybeParallelRefIterator;
-        Ok(profiles
-            .maybe_par_iter()
-            .map(|p| {
-                let (doc, texts) = self.raw_doc(p);
+    fn score_shared(
+        &self,
+        profiles: &[Profile],
+        memos: &[Memo],
+    ) -> Result<Vec<Assessment>, ScoreError> {
+        use tokenizers::utils::parallelism::MaybeParallelIterator;
+        check_memos(profiles, memos)?;
+        Ok((0..profiles.len())
+            .into_maybe_par_iter()
+            .map(|i| {
+                let p = &profiles[i];
+                let r = Reading::shared(p, self.rules.as_ref(), &memos[i]);
+                let doc = raw_doc_of(&self.spec.hashing, self.rules.as_ref(), &r);
                 let t = self.terms(&doc);
                 Assessment {
                     score: self.calibrate(t.logit),
-                    reasons: reasons::top(self, p, &texts, &doc, &t, crate::model::TOP_REASONS),
+                    reasons: reasons::top(self, p, &r, &doc, &t, crate::model::TOP_REASONS),
                 }
             })
             .collect())

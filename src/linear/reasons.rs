@@ -1,12 +1,12 @@
 //! The linear engine's reasons: its exact terms grouped into sections and feature groups, each
 //! section with the words and word pairs that weighed most, as an analyst reads them.
 
-use std::borrow::Cow;
-use std::collections::BTreeMap;
-
-use super::hashing::{Slots, WordMap};
+use super::hashing::Slots;
 use super::{section_name, LinearModel, RawDoc, Terms};
-use crate::profile::Profile;
+use crate::fnv::WordMap;
+use crate::model::text::{section_of, Reading, TextEncoder};
+use crate::normalize::Normalized;
+use crate::profile::{Profile, TextField};
 use crate::score::Reason;
 
 /// Phrases shown as a section's evidence.
@@ -144,24 +144,33 @@ fn word_spans(text: &str) -> Vec<(usize, usize)> {
     out
 }
 
-/// One original text of a section, normalised when first searched, with its words' spans.
+/// One original text of a section, its normalised form and, once searched, its words' spans.
 struct Part<'p> {
     original: &'p str,
-    normalized: std::cell::OnceCell<(String, Vec<(usize, usize)>)>,
+    normalized: &'p str,
+    spans: std::cell::OnceCell<Vec<(usize, usize)>>,
 }
 
-/// The original texts of one section, each normalised at most once (and only when a phrase
-/// is looked for in it), for showing phrases as written.
+/// The original texts of one section beside their normalised forms, for showing phrases as
+/// written.
 struct Written<'p> {
     parts: Vec<Part<'p>>,
 }
 
 impl<'p> Written<'p> {
-    fn new(p: &'p Profile, s: usize) -> Self {
-        let parts = crate::model::text::TextEncoder::section_parts(p, s)
-            .map(|original| Part {
+    /// The texts of section `s` of `p`; `normalized` is the profile's [`Reading::normalized`].
+    fn new(p: &'p Profile, s: usize, normalized: &'p [(TextField, Normalized)]) -> Self {
+        // Both come from `Profile::texts` in order, filtered alike: they pair up one to one.
+        let normalized = normalized
+            .iter()
+            .filter(|(f, _)| section_of(*f) == Some(s))
+            .map(|(_, n)| n.text.as_str());
+        let parts = TextEncoder::section_parts(p, s)
+            .zip(normalized)
+            .map(|(original, normalized)| Part {
                 original,
-                normalized: std::cell::OnceCell::new(),
+                normalized,
+                spans: std::cell::OnceCell::new(),
             })
             .collect();
         Written { parts }
@@ -171,11 +180,8 @@ impl<'p> Written<'p> {
     /// mapped back to the original characters (case, accents, punctuation between the words).
     fn find(&self, want: &[&str]) -> Option<String> {
         for part in &self.parts {
-            let (n, ws) = part.normalized.get_or_init(|| {
-                let n = crate::normalize::normalize(part.original).text;
-                let ws = word_spans(&n);
-                (n, ws)
-            });
+            let n = part.normalized;
+            let ws = part.spans.get_or_init(|| word_spans(n));
             for (i, win) in ws.windows(want.len()).enumerate() {
                 if win.iter().map(|&(a, b)| &n[a..b]).eq(want.iter().copied()) {
                     let span = ws[i].0..ws[i + want.len() - 1].1;
@@ -205,14 +211,14 @@ impl<'p> Written<'p> {
 fn section_reason(
     m: &LinearModel,
     p: &Profile,
+    r: &Reading,
     d: &RawDoc,
     t: &Terms,
     s: usize,
-    text: &str,
 ) -> Reason {
     let term = t.sections[s];
     let sign = term.signum();
-    let mut ph = phrases(m, &d.sections[s], &t.vectors[s], s, text);
+    let mut ph = phrases(m, &d.sections[s], &t.vectors[s], s, &r.texts[s]);
     ph.retain(|(_, c)| c * sign > 0.0);
     // Phrases are distinct, so this order is total: the strongest few are the same whether
     // the rest is sorted or not.
@@ -224,7 +230,7 @@ fn section_reason(
         ph.truncate(PHRASES);
     }
     ph.sort_by(order);
-    let written = Written::new(p, s);
+    let written = Written::new(p, s, &r.normalized);
     let evidence: Vec<String> = ph
         .iter()
         .take(PHRASES)
@@ -251,7 +257,7 @@ fn feature_evidence(p: &Profile, group: &str) -> Option<String> {
 /// A reason's code in two parts, joined only for the reasons kept: a prefix (`section:`,
 /// `feature:`, or none for a rule indicator, whose feature name `rule:<code>` is its code) and
 /// the rest.
-type Code<'a> = (&'static str, Cow<'a, str>);
+type Code<'a> = (&'static str, &'a str);
 
 /// Orders codes as their joined text would be ordered.
 fn code_cmp(a: &Code, b: &Code) -> std::cmp::Ordering {
@@ -260,11 +266,33 @@ fn code_cmp(a: &Code, b: &Code) -> std::cmp::Ordering {
         .cmp(b.0.bytes().chain(b.1.bytes()))
 }
 
+/// The reason codes of a list of features, and the index of each feature's code: a rule
+/// indicator is its own reason (`rule:<code>`); other features explain by group
+/// ([`crate::model::feature_group`]).
+pub(super) fn feature_codes(features: &[String]) -> (Vec<(&'static str, String)>, Vec<usize>) {
+    let mut codes: Vec<(&'static str, String)> = Vec::new();
+    let of_feature = features
+        .iter()
+        .map(|name| {
+            let code = if name.starts_with("rule:") {
+                ("", name.clone())
+            } else {
+                ("feature:", crate::model::feature_group(name))
+            };
+            codes.iter().position(|c| *c == code).unwrap_or_else(|| {
+                codes.push(code);
+                codes.len() - 1
+            })
+        })
+        .collect();
+    (codes, of_feature)
+}
+
 /// The `n` strongest reasons of a scored profile (|term| >= 0.01), strongest first.
 pub fn top(
     m: &LinearModel,
     p: &Profile,
-    texts: &[String],
+    r: &Reading,
     d: &RawDoc,
     t: &Terms,
     n: usize,
@@ -272,26 +300,20 @@ pub fn top(
     let mut out: Vec<(Code, f32, Option<usize>)> = Vec::new();
     for (s, &term) in t.sections.iter().enumerate() {
         if term != 0.0 {
-            out.push((("section:", Cow::Borrowed(section_name(s))), term, Some(s)));
+            out.push((("section:", section_name(s)), term, Some(s)));
         }
     }
-    // Each group's terms are summed in feature order; the order of the groups themselves does
+    // Each code's terms are summed in feature order; the order of the codes themselves does
     // not matter, the sort below being total (codes are distinct).
-    let mut groups: BTreeMap<(bool, Cow<str>), f32> = BTreeMap::new();
-    for (j, &term) in t.features.iter().enumerate() {
-        let name = &m.spec.features[j];
-        // A rule indicator is its own reason (`rule:<code>`); other features explain by group.
-        let key = if name.starts_with("rule:") {
-            (true, Cow::Borrowed(name.as_str()))
-        } else {
-            (false, Cow::Owned(crate::model::feature_group(name)))
-        };
-        *groups.entry(key).or_default() += term;
+    let mut sums = vec![0.0f32; m.reason_codes.len()];
+    for (&term, &c) in t.features.iter().zip(&m.reason_of_feature) {
+        sums[c] += term;
     }
     out.extend(
-        groups
-            .into_iter()
-            .map(|((rule, g), c)| ((if rule { "" } else { "feature:" }, g), c, None)),
+        m.reason_codes
+            .iter()
+            .zip(sums)
+            .map(|((prefix, rest), c)| ((*prefix, rest.as_str()), c, None)),
     );
     out.retain(|r| r.1.abs() >= 0.01);
     out.sort_by(|a, b| {
@@ -302,10 +324,10 @@ pub fn top(
     out.truncate(n);
     out.into_iter()
         .map(|((prefix, rest), c, section)| match section {
-            Some(s) => section_reason(m, p, d, t, s, &texts[s]),
+            Some(s) => section_reason(m, p, r, d, t, s),
             None => {
                 let evidence = (prefix == "feature:")
-                    .then(|| feature_evidence(p, &rest))
+                    .then(|| feature_evidence(p, rest))
                     .flatten();
                 Reason {
                     evidence,
@@ -334,7 +356,8 @@ mod tests {
             ..Profile::default()
         };
         // Section 2 holds the job titles and companies, joined as "visiting scholar | universite de geneve".
-        let w = Written::new(&p, 2);
+        let r = Reading::new(&p, None);
+        let w = Written::new(&p, 2, &r.normalized);
         assert_eq!(w.phrase(("visiting", Some("scholar"))), "Visiting SCHOLAR");
         assert_eq!(w.phrase(("universite", None)), "Université");
         assert_eq!(

@@ -12,17 +12,37 @@
 //!
 //! Other text goes through the full tokenizer.
 
-use std::collections::HashMap;
-
 use tokenizers::models::ModelWrapper;
 use tokenizers::Tokenizer;
+
+use crate::fnv::WordMap;
+
+/// The pieces a word may start with, or the pieces that may continue it (their continuing
+/// prefix taken off), with the length of the longest: no longer slice of a word is looked up.
+#[derive(Debug, Clone, Default)]
+struct Pieces {
+    ids: WordMap<Box<str>, u32>,
+    longest: usize,
+}
+
+impl Pieces {
+    fn insert(&mut self, piece: &str, id: u32) {
+        self.longest = self.longest.max(piece.len());
+        self.ids.insert(piece.into(), id);
+    }
+}
 
 /// The WordPiece vocabulary and settings of a tokenizer, for ASCII text.
 #[derive(Debug, Clone)]
 pub struct FastWordPiece {
-    vocab: HashMap<String, u32>,
+    /// Every entry of the vocabulary, for the start of a word (an entry that begins with the
+    /// continuing prefix cannot match there: the prefix is punctuation, which is never inside
+    /// a word).
+    first: Pieces,
+    /// The entries that begin with the continuing prefix, without it: looking up `rest` here is
+    /// looking up prefix + `rest` in the vocabulary.
+    next: Pieces,
     unk: u32,
-    prefix: String,
     max_chars: usize,
 }
 
@@ -45,18 +65,28 @@ impl FastWordPiece {
         let ModelWrapper::WordPiece(wp) = t.get_model() else {
             return None;
         };
-        let vocab: HashMap<String, u32> = t.get_vocab(false).into_iter().collect();
-        let unk = *vocab.get(&wp.unk_token)?;
+        let prefix = &wp.continuing_subword_prefix;
+        if prefix.is_empty() || !prefix.bytes().all(|b| b.is_ascii_punctuation()) {
+            return None;
+        }
+        let (mut first, mut next) = (Pieces::default(), Pieces::default());
+        for (piece, id) in t.get_vocab(false) {
+            if let Some(rest) = piece.strip_prefix(prefix.as_str()) {
+                next.insert(rest, id);
+            }
+            first.insert(&piece, id);
+        }
+        let unk = *first.ids.get(wp.unk_token.as_str())?;
         Some(FastWordPiece {
-            vocab,
+            first,
+            next,
             unk,
-            prefix: wp.continuing_subword_prefix.clone(),
             max_chars: wp.max_input_chars_per_word,
         })
     }
 
     /// Appends the ids of one ASCII word (no whitespace, no punctuation, one script class).
-    fn word(&self, word: &str, out: &mut Vec<u32>, piece: &mut String) {
+    fn word(&self, word: &str, out: &mut Vec<u32>) {
         if word.len() > self.max_chars {
             out.push(self.unk);
             return;
@@ -64,15 +94,11 @@ impl FastWordPiece {
         let first = out.len();
         let mut start = 0;
         while start < word.len() {
-            let mut end = word.len();
+            let pieces = if start == 0 { &self.first } else { &self.next };
+            let mut end = word.len().min(start + pieces.longest);
             let mut found = None;
             while start < end {
-                piece.clear();
-                if start > 0 {
-                    piece.push_str(&self.prefix);
-                }
-                piece.push_str(&word[start..end]);
-                if let Some(&id) = self.vocab.get(piece.as_str()) {
+                if let Some(&id) = pieces.ids.get(&word[start..end]) {
                     found = Some(id);
                     break;
                 }
@@ -96,11 +122,10 @@ impl FastWordPiece {
         debug_assert!(text.is_ascii());
         let bytes = text.as_bytes();
         let mut out = Vec::new();
-        let mut piece = String::new();
         let mut start = None::<usize>;
-        let flush = |from: Option<usize>, to: usize, out: &mut Vec<u32>, piece: &mut String| {
+        let flush = |from: Option<usize>, to: usize, out: &mut Vec<u32>| {
             if let Some(s) = from {
-                self.word(&text[s..to], out, piece);
+                self.word(&text[s..to], out);
             }
         };
         for (i, &b) in bytes.iter().enumerate() {
@@ -108,14 +133,14 @@ impl FastWordPiece {
                 return out;
             }
             if b.is_ascii_whitespace() || b == 0x0B {
-                flush(start.take(), i, &mut out, &mut piece);
+                flush(start.take(), i, &mut out);
             } else if b.is_ascii_punctuation() {
-                flush(start.take(), i, &mut out, &mut piece);
-                self.word(&text[i..i + 1], &mut out, &mut piece);
+                flush(start.take(), i, &mut out);
+                self.word(&text[i..i + 1], &mut out);
             } else {
                 match start {
                     Some(s) if is_latin(bytes[s]) != is_latin(b) => {
-                        flush(Some(s), i, &mut out, &mut piece);
+                        flush(Some(s), i, &mut out);
                         start = Some(i);
                     }
                     Some(_) => {}
@@ -123,7 +148,7 @@ impl FastWordPiece {
                 }
             }
         }
-        flush(start, bytes.len(), &mut out, &mut piece);
+        flush(start, bytes.len(), &mut out);
         out
     }
 }

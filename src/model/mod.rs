@@ -13,13 +13,15 @@ mod tokenizer;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::profile::Profile;
-use crate::score::{Assessment, EngineKind, Reason, ScoreError, Scorer, Thresholds};
+use crate::score::{
+    check_memos, Assessment, EngineKind, Memo, Reason, ScoreError, Scorer, Thresholds,
+};
 
 pub use artifact::{safetensors_bytes, ArtifactFiles, CLASSIFIER_FILES};
 pub use calibration::{thresholds, CalibrationParams, ValidCalibrationParams};
 pub use config::{Calibration, FeatureStats, ModelConfig, FORMAT_VERSION};
 pub use net::{Dims, Weights};
-pub use text::{Encoded, TextEncoder, SECTIONS};
+pub use text::{Encoded, Reading, TextEncoder, SECTIONS};
 pub use tokenizer::train_tokenizer;
 
 /// Errors parsing or building a model.
@@ -206,7 +208,7 @@ impl Classifier {
         self.weights.logit(e, &self.stats)
     }
 
-    fn evidence(&self, p: &Profile, e: &Encoded, code: &str) -> Option<String> {
+    fn evidence(&self, p: &Profile, r: &Reading, e: &Encoded, code: &str) -> Option<String> {
         if let Some(s) = code.strip_prefix("section:") {
             let i = SECTIONS.iter().position(|n| *n == s)?;
             let shown = crate::evidence::excerpt_as_written(TextEncoder::section_parts(p, i), 80);
@@ -225,9 +227,8 @@ impl Classifier {
                 let v: Vec<&str> = f.iter().map(|x| x.as_str()).collect();
                 format!("photo_flags = [{}]", v.join(", "))
             }),
-            "rule_hits" => self.encoder.rules.as_ref().map(|r| {
-                let hits = r.fired(p);
-                let codes: Vec<&str> = text::rules_the_model_reads(r, &hits)
+            "rule_hits" => self.encoder.rules.as_ref().map(|rules| {
+                let codes: Vec<&str> = text::rules_the_model_reads(rules, &r.hits)
                     .map(|spec| spec.code.as_str())
                     .collect();
                 if codes.is_empty() {
@@ -263,12 +264,14 @@ impl Classifier {
 
     /// Scores one profile with all its contributions, each with its evidence.
     pub fn details(&self, p: &Profile) -> Details {
-        self.details_top(p, usize::MAX)
+        let r = Reading::new(p, self.encoder.rules.as_ref());
+        self.details_top(p, &r, usize::MAX)
     }
 
-    /// As [`Classifier::details`], with evidence for the `evidence_for` strongest only.
-    fn details_top(&self, p: &Profile, evidence_for: usize) -> Details {
-        let e = self.encoder.encode(p);
+    /// As [`Classifier::details`] from the profile's reading, with evidence for the
+    /// `evidence_for` strongest only.
+    fn details_top(&self, p: &Profile, r: &Reading, evidence_for: usize) -> Details {
+        let e = self.encoder.encode_reading(r);
         self.truncated
             .fetch_add(e.truncated as u64, Ordering::Relaxed);
         let feats = self.stats.apply(&e.features);
@@ -285,11 +288,10 @@ impl Classifier {
         // A feature group is removed as the profile would be without it: its values absent
         // (0) and its missing indicators set, the same input a profile that omits the field gets.
         for (code, members) in &self.groups {
-            let changes: Vec<(usize, f32)> = members
+            let changes = members
                 .iter()
-                .map(|&i| (w.feature_input(i), self.stats.removed(i)))
-                .collect();
-            let c = f.logit - w.replaced_logit(&f, &self.w1t, &changes);
+                .map(|&i| (w.feature_input(i), self.stats.removed(i)));
+            let c = f.logit - w.replaced_logit(&f, &self.w1t, changes);
             contributions.push((code.clone(), c));
         }
         contributions.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()).then_with(|| a.0.cmp(&b.0)));
@@ -307,7 +309,7 @@ impl Classifier {
             contributions,
             truncated: e.truncated,
         }
-        .with_evidence(evidence_for, |code| self.evidence(p, &e, code))
+        .with_evidence(evidence_for, |code| self.evidence(p, r, &e, code))
     }
 
     /// Scores a batch with all contributions (for explanations and the hybrid engine).
@@ -339,14 +341,21 @@ impl Scorer for Classifier {
         }
     }
 
-    fn score_batch(&self, profiles: &[Profile]) -> Result<Vec<Assessment>, ScoreError> {
+    fn score_shared(
+        &self,
+        profiles: &[Profile],
+        memos: &[Memo],
+    ) -> Result<Vec<Assessment>, ScoreError> {
         // Profiles are independent, so scoring them in parallel gives the same bytes whatever
         // the number of threads (RAYON_NUM_THREADS; TOKENIZERS_PARALLELISM=false turns it off).
-        use tokenizers::utils::parallelism::MaybeParallelRefIterator;
-        Ok(profiles
-            .maybe_par_iter()
-            .map(|p| {
-                let mut d = self.details_top(p, TOP_REASONS);
+        use tokenizers::utils::parallelism::MaybeParallelIterator;
+        check_memos(profiles, memos)?;
+        Ok((0..profiles.len())
+            .into_maybe_par_iter()
+            .map(|i| {
+                let p = &profiles[i];
+                let r = Reading::shared(p, self.encoder.rules.as_ref(), &memos[i]);
+                let mut d = self.details_top(p, &r, TOP_REASONS);
                 d.contributions.truncate(TOP_REASONS);
                 d.contributions.retain(|r| r.weight.abs() >= 0.01);
                 Assessment {

@@ -97,6 +97,33 @@ pub struct Forward {
     pub logit: f32,
 }
 
+/// The dot product of two slices of one length, summed in eight lanes (which the compiler turns
+/// into vector instructions) and then across them: the same sum as summing in order, up to
+/// rounding, several times faster.
+pub fn dot(a: &[f32], b: &[f32]) -> f32 {
+    dot_with(a, b, |x| x)
+}
+
+/// The dot product of `f` applied to each value of `a` with `b`, summed as [`dot`] sums.
+fn dot_with(a: &[f32], b: &[f32], f: impl Fn(f32) -> f32) -> f32 {
+    const LANES: usize = 8;
+    debug_assert_eq!(a.len(), b.len());
+    let mut acc = [0.0f32; LANES];
+    let (ca, cb) = (a.chunks_exact(LANES), b.chunks_exact(LANES));
+    let tail: f32 = ca
+        .remainder()
+        .iter()
+        .zip(cb.remainder())
+        .map(|(x, y)| f(*x) * y)
+        .sum();
+    for (x, y) in ca.zip(cb) {
+        for ((s, x), y) in acc.iter_mut().zip(x).zip(y) {
+            *s += f(*x) * y;
+        }
+    }
+    acc.iter().sum::<f32>() + tail
+}
+
 impl Weights {
     pub fn inputs(&self) -> usize {
         self.sections * self.dim + self.sections + self.features
@@ -168,12 +195,7 @@ impl Weights {
     }
 
     fn output(&self, pre: &[f32]) -> f32 {
-        self.b2
-            + pre
-                .iter()
-                .zip(&self.w2)
-                .map(|(p, w)| p.max(0.0) * w)
-                .sum::<f32>()
+        self.b2 + dot_with(pre, &self.w2, |p| p.max(0.0))
     }
 
     /// The logit of an encoded profile, its features standardised with `stats` (the scoring
@@ -188,7 +210,7 @@ impl Weights {
         let pre: Vec<f32> = (0..self.hidden)
             .map(|h| {
                 let row = &self.w1[h * n..(h + 1) * n];
-                self.b1[h] + row.iter().zip(&input).map(|(w, x)| w * x).sum::<f32>()
+                self.b1[h] + dot(row, &input)
             })
             .collect();
         let logit = self.output(&pre);
@@ -200,16 +222,20 @@ impl Weights {
     ///
     /// `w1t` is [`Weights::transposed`]: column access is then contiguous.
     pub fn occluded_logit(&self, f: &Forward, w1t: &[f32], inputs: &[usize]) -> f32 {
-        let zeros: Vec<(usize, f32)> = inputs.iter().map(|&i| (i, 0.0)).collect();
-        self.replaced_logit(f, w1t, &zeros)
+        self.replaced_logit(f, w1t, inputs.iter().map(|&i| (i, 0.0)))
     }
 
     /// The logit after replacing the given inputs by other values, computed from the hidden
     /// pre-activations of `f` (only the changed columns of the first layer are read).
-    pub fn replaced_logit(&self, f: &Forward, w1t: &[f32], changes: &[(usize, f32)]) -> f32 {
+    pub fn replaced_logit(
+        &self,
+        f: &Forward,
+        w1t: &[f32],
+        changes: impl IntoIterator<Item = (usize, f32)>,
+    ) -> f32 {
         let hid = self.hidden;
         let mut pre = f.pre.clone();
-        for &(i, new) in changes {
+        for (i, new) in changes {
             let delta = new - f.input[i];
             if delta == 0.0 {
                 continue;

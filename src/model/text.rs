@@ -2,6 +2,8 @@
 //! section, and the raw feature vector. Names, usernames, locations and spoken languages are
 //! never read here, so they cannot influence a score.
 
+use std::sync::Arc;
+
 use tokenizers::Tokenizer;
 
 use super::fast_wordpiece::FastWordPiece;
@@ -10,6 +12,7 @@ use crate::features::{self, RuleSummary, TextLengths};
 use crate::normalize::{normalize, Normalized};
 use crate::profile::{Profile, TextField};
 use crate::rules::{Hit, RuleSet, RuleSpec};
+use crate::score::Memo;
 
 /// The sections the text encoder pools separately, in model order.
 pub const SECTIONS: [&str; 8] = [
@@ -160,9 +163,14 @@ impl TextEncoder {
     }
 
     pub fn encode(&self, p: &Profile) -> Encoded {
-        let (texts, normalized) = Self::section_texts(p);
+        self.encode_reading(&Reading::new(p, self.rules.as_ref()))
+    }
+
+    /// The inputs of a profile from its [`Reading`] with this encoder's rules.
+    pub fn encode_reading(&self, r: &Reading) -> Encoded {
         let mut truncated = 0;
-        let ids = texts
+        let ids = r
+            .texts
             .iter()
             .map(|t| {
                 let (ids, cut) = self.token_ids(t);
@@ -170,36 +178,65 @@ impl TextEncoder {
                 self.with_bigrams(ids)
             })
             .collect();
-        let rules = self.rules.as_ref().map(|r| summary_of(r, p, &normalized));
         Encoded {
             ids,
-            texts,
-            features: features::extract(p, text_lengths(&normalized), rules),
+            texts: r.texts.clone(),
+            features: r.features.clone(),
             truncated,
         }
     }
 }
 
-/// The normalised section texts, the raw numeric features and the fired rules (indices into
-/// `rules`, those the model may read) of a profile, without tokens: what the linear engine
-/// reads (the same inputs as [`TextEncoder::encode`] gives the model).
-pub fn sections_and_features(
-    p: &Profile,
-    rules: Option<&RuleSet>,
-) -> (Vec<String>, Vec<f32>, Vec<usize>) {
-    let (texts, normalized) = TextEncoder::section_texts(p);
-    let hits = rules.map(|r| (r, r.hits_normalized(p, &normalized)));
-    let summary = hits.as_ref().map(|(r, hits)| {
-        features::summarise_rules(rules_the_model_reads(r, hits).map(|spec| spec.weight))
-    });
-    let features = features::extract(p, text_lengths(&normalized), summary);
-    let fired = hits.map_or_else(Vec::new, |(r, hits)| {
-        hits.iter()
-            .filter(|h| r.spec(h.rule).obfuscation.is_none())
+/// What the model and the linear engine read of a profile before tokens or hashing: the
+/// normalised texts, the raw features and the rule hits. Both engines read it alike, so an
+/// ensemble of the two works it out once per profile ([`Reading::shared`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reading {
+    /// The normalised section texts, in [`SECTIONS`] order.
+    pub texts: Vec<String>,
+    /// Every text the engines may read (not the name or username), normalised, in the order
+    /// of [`Profile::texts`].
+    pub normalized: Vec<(TextField, Normalized)>,
+    /// The raw features ([`crate::features::names`]), with the rule summary when read with
+    /// rules.
+    pub features: Vec<f32>,
+    /// The rules that fired on [`Reading::normalized`] and the profile's values, obfuscation
+    /// rules included; empty without rules.
+    pub hits: Vec<Hit>,
+}
+
+impl Reading {
+    pub fn new(p: &Profile, rules: Option<&RuleSet>) -> Reading {
+        let (texts, normalized) = TextEncoder::section_texts(p);
+        let hits = rules.map_or_else(Vec::new, |r| r.hits_normalized(p, &normalized));
+        let summary = rules.map(|r| {
+            features::summarise_rules(rules_the_model_reads(r, &hits).map(|spec| spec.weight))
+        });
+        let features = features::extract(p, text_lengths(&normalized), summary);
+        Reading {
+            texts,
+            normalized,
+            features,
+            hits,
+        }
+    }
+
+    /// The reading of `p` with `rules`, taken from `memo` when another engine with the same
+    /// rules has made it, else made and left there.
+    pub fn shared(p: &Profile, rules: Option<&RuleSet>, memo: &Memo) -> Arc<Reading> {
+        let key = rules.map_or(0, RuleSet::fingerprint);
+        memo.get_or_insert_with(key, || Reading::new(p, rules))
+    }
+
+    /// The fired rules an engine may read (indices into the rules): all but the obfuscation
+    /// rules, so that hidden characters cannot move its score.
+    pub fn fired(&self, rules: &RuleSet) -> Vec<usize> {
+        self.hits
+            .iter()
+            .filter(|h| rules.spec(h.rule).obfuscation.is_none())
             .map(|h| h.rule)
             .collect()
-    });
-    (texts, features, fired)
+    }
 }
 
 /// Character counts of the normalised headline, about and message texts.

@@ -16,7 +16,7 @@ pub use file::{Op, RuleFile, RuleSpec, RulesError, NUMERIC_FIELDS, RULES_FORMAT_
 
 use crate::normalize::{normalize, Normalized};
 use crate::profile::{Profile, TextField};
-use crate::score::{Assessment, EngineKind, Reason, ScoreError, Scorer, Thresholds};
+use crate::score::{Assessment, EngineKind, Memo, Reason, ScoreError, Scorer, Thresholds};
 
 /// Phrases up to this many bytes in all are matched with a DFA (a few MiB at most).
 const DFA_MAX_PHRASE_BYTES: usize = 64 * 1024;
@@ -83,6 +83,8 @@ pub struct RuleSet {
     patterns: Vec<Pattern>,
     /// The fields some phrase rule reads: texts of other fields are not searched for phrases.
     phrase_fields: FieldMask,
+    /// A hash of the rule file's content (see [`RuleSet::fingerprint`]).
+    fingerprint: u64,
 }
 
 /// One rule that fired, with its evidence.
@@ -119,6 +121,12 @@ impl RuleSet {
     }
 
     pub fn compile(file: RuleFile) -> Result<RuleSet, RulesError> {
+        let fingerprint = {
+            use std::hash::Hasher;
+            let mut h = crate::fnv::FnvHasher::default();
+            h.write(format!("{file:?}").as_bytes());
+            h.finish() | 1
+        };
         let mut rules = Vec::with_capacity(file.rules.len());
         let mut phrases = Vec::new();
         let mut patterns = Vec::new();
@@ -191,7 +199,15 @@ impl RuleSet {
             automaton,
             patterns,
             phrase_fields,
+            fingerprint,
         })
+    }
+
+    /// A hash of the rule file's content, never 0: two rule sets compiled from the same rules
+    /// have the same fingerprint, so engines reading with either may share their hits (see
+    /// [`crate::score::Memo`]).
+    pub fn fingerprint(&self) -> u64 {
+        self.fingerprint
     }
 
     pub fn name(&self) -> &str {
@@ -398,7 +414,11 @@ impl Scorer for RuleSet {
         self.thresholds
     }
 
-    fn score_batch(&self, profiles: &[Profile]) -> Result<Vec<Assessment>, ScoreError> {
+    fn score_shared(
+        &self,
+        profiles: &[Profile],
+        _: &[Memo],
+    ) -> Result<Vec<Assessment>, ScoreError> {
         // Profiles are independent and the output keeps their order, so parallel scoring gives
         // the same bytes whatever the number of threads.
         use tokenizers::utils::parallelism::MaybeParallelRefIterator;
