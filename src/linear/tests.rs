@@ -42,8 +42,9 @@ fn profile(id: usize, fake: bool) -> Profile {
 /// An engine fitted with `p` and `seed` on 40 profiles, half of them fake, and the profiles.
 fn fitted_with(p: &LinearParams, seed: u64) -> (LinearModel, Vec<Profile>) {
     let profiles: Vec<Profile> = (0..40).map(|i| profile(i, i % 2 == 0)).collect();
+    let rules = p.rule_features.then(RuleSet::default_rules);
     let docs: Vec<RawDoc> = (profiles.iter())
-        .map(|x| raw_doc(&p.hashing, None, x).0)
+        .map(|x| raw_doc(&p.hashing, rules.as_ref(), x).0)
         .collect();
     let refs: Vec<&RawDoc> = docs.iter().collect();
     let labels: Vec<bool> = (0..40).map(|i| i % 2 == 0).collect();
@@ -64,6 +65,31 @@ fn separates_what_it_was_trained_on_and_is_deterministic() {
     }
     let (again, _) = fitted();
     assert_eq!(m.to_files(), again.to_files());
+}
+
+#[test]
+fn a_reading_left_in_the_memo_by_another_engine_gives_the_same_assessments() {
+    use std::sync::Arc;
+    let p = LinearParams {
+        rule_features: true,
+        ..params()
+    };
+    let (m, profiles) = fitted_with(&p, 7);
+    let alone = m.score_batch(&profiles).unwrap();
+    let memos: Vec<Memo> = profiles.iter().map(|_| Memo::default()).collect();
+    // Another engine (the model) reads with its own copy of the shipped rules first; its
+    // reading without rules would be another value.
+    let theirs = RuleSet::default_rules();
+    let left: Vec<Arc<Reading>> = (profiles.iter().zip(&memos))
+        .map(|(x, memo)| {
+            Reading::shared(x, None, memo);
+            Reading::shared(x, Some(&theirs), memo)
+        })
+        .collect();
+    assert_eq!(m.score_shared(&profiles, &memos).unwrap(), alone);
+    let again = Reading::shared(&profiles[0], Some(&RuleSet::default_rules()), &memos[0]);
+    assert!(Arc::ptr_eq(&again, &left[0]), "the reading was made twice");
+    assert!(m.score_shared(&profiles, &memos[1..]).is_err());
 }
 
 #[test]
