@@ -31,7 +31,7 @@ fn every_referenced_bank_exists() {
                     let is_var = [
                         "first", "last", "name", "city", "sector", "company", "title", "tfirst",
                         "topic", "job", "event", "venue", "salary", "pmail", "cmail", "phone",
-                        "days",
+                        "days", "tlast", "ref",
                     ]
                     .contains(&r);
                     if !is_var && !banks.has(r, lang) {
