@@ -56,7 +56,7 @@ impl Cue {
 
 /// Cue rates at medium difficulty, in [`Cue::ALL`] order, by family name.
 fn rates(family: &str) -> [f64; 6] {
-    //                                  verif hidden intern file  peer  bypass
+    // Columns: verifiable, hidden sponsor, internal ask, file lure, peer, bypass.
     match family {
         "state_recruiter" => [0.15, 0.45, 0.30, 0.10, 0.10, 0.30],
         "fake_think_tank" => [0.20, 0.45, 0.35, 0.10, 0.15, 0.25],
@@ -134,7 +134,7 @@ impl Register {
         if u < edge {
             return Register::Polished;
         }
-        // The rest splits evenly-ish between the remaining registers.
+        // The rest is plain (40%), terse (20%), formal (22%) or casual (18%).
         let v = (u - edge) / (1.0 - edge);
         if v < 0.4 {
             Register::Plain

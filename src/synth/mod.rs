@@ -124,6 +124,24 @@ fn draw_language<'a, R: Rng>(cfg: &'a SynthConfig, rng: &mut R) -> &'a str {
     cfg.languages.last().map_or("en", |(l, _)| l.as_str())
 }
 
+/// The network a profile was seen on, for both classes alike: mostly LinkedIn, XING (recorded
+/// as `other`) for a fifth of German-language profiles, now and then a profile copied from
+/// Twitter or Instagram, and unknown for a tenth.
+fn draw_platform<R: Rng>(lang: &str, rng: &mut R) -> Option<Platform> {
+    let u: f64 = rng.random();
+    if u < 0.1 {
+        None
+    } else if lang == "de" && u < 0.28 {
+        Some(Platform::Other)
+    } else if u < 0.115 {
+        Some(Platform::Twitter)
+    } else if u < 0.12 {
+        Some(Platform::Instagram)
+    } else {
+        Some(Platform::Linkedin)
+    }
+}
+
 fn pick<'a, T, R: Rng>(items: &'a [T], rng: &mut R) -> &'a T {
     &items[rng.random_range(0..items.len())]
 }
@@ -161,7 +179,7 @@ pub fn generate_one(cfg: &SynthConfig, index: usize) -> Synthetic {
 
     let mut p = Profile {
         id: format!("synth-{}-{index:07}", cfg.seed),
-        platform: rng.random_bool(0.9).then_some(Platform::Linkedin),
+        platform: draw_platform(lang, rng),
         name: Some(who.display.clone()),
         username: rng.random_bool(0.8).then(|| who.username.clone()),
         location: rng.random_bool(0.88).then(|| who.location.to_owned()),
