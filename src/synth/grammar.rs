@@ -17,7 +17,7 @@ use std::sync::OnceLock;
 
 use rand::Rng;
 
-const FILES: [&str; 7] = [
+const FILES: [&str; 8] = [
     include_str!("banks/names.txt"),
     include_str!("banks/profile.txt"),
     include_str!("banks/profile_fr_de.txt"),
@@ -25,6 +25,7 @@ const FILES: [&str; 7] = [
     include_str!("banks/messages_fr.txt"),
     include_str!("banks/messages_de.txt"),
     include_str!("banks/employers.txt"),
+    include_str!("banks/cues.txt"),
 ];
 
 /// All phrase banks, parsed once.

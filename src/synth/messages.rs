@@ -5,7 +5,9 @@
 
 use rand::Rng;
 
+use super::cues::{Cue, Register};
 use super::grammar::{english_articles, expand_key, tidy, Vars};
+use super::obfuscate;
 use super::personas::{Difficulty, Family, Role, Signal};
 use crate::profile::{Direction, Message};
 
@@ -81,6 +83,13 @@ pub struct Plan<'a> {
     pub difficulty: Difficulty,
     /// Signals present, each with whether it is paraphrased.
     pub signals: Vec<(Signal, bool)>,
+    /// Cues that no rule names (see `cues.rs`).
+    pub cues: Vec<Cue>,
+    pub register: Register,
+    /// A connection note: one short message, no conversation.
+    pub note: bool,
+    /// Whether every signal but flattery waits for the follow-up of a conversation.
+    pub delayed: bool,
     pub skeleton: usize,
     pub lang: &'a str,
 }
@@ -120,27 +129,72 @@ fn signal_sentence<R: Rng>(
     s
 }
 
+/// Expands the register's own bank (`KEY.SUFFIX`) most of the time, else the plain one.
+fn registered<R: Rng>(
+    key: &str,
+    register: Register,
+    lang: &str,
+    vars: &Vars,
+    rng: &mut R,
+    out: &mut String,
+) {
+    match register.suffix() {
+        Some(suffix) if rng.random_bool(0.8) => {
+            expand_key(&format!("{key}.{suffix}"), lang, vars, rng, out)
+        }
+        _ => expand_key(key, lang, vars, rng, out),
+    }
+}
+
+fn cue_sentence<R: Rng>(cue: Cue, lang: &str, vars: &Vars, rng: &mut R) -> String {
+    let mut s = String::new();
+    expand_key(cue.bank(), lang, vars, rng, &mut s);
+    s
+}
+
 /// Composes the messages of a profile.
 pub fn compose<R: Rng>(plan: &Plan<'_>, vars: &Vars, rng: &mut R) -> Vec<Message> {
     let lang = plan.lang;
     let fake = plan.family.fake;
-    let conversation = rng.random_bool(if fake { 0.45 } else { 0.35 });
+    let register = plan.register;
+    let terse = plan.note || register == Register::Terse;
+    let conversation =
+        !plan.note && (plan.delayed || rng.random_bool(if fake { 0.45 } else { 0.35 }));
     let sep = match rng.random_range(0..5) {
+        _ if terse => " ",
         0..=2 => " ",
         3 => "\n\n",
         _ => "\n",
     };
-    let (first_signals, later): (Vec<Planned>, Vec<Planned>) = plan
-        .signals
-        .iter()
-        .copied()
-        .partition(|(s, _)| !(conversation && s.escalates()));
+    let (first_signals, later): (Vec<Planned>, Vec<Planned>) =
+        plan.signals.iter().copied().partition(|(s, _)| {
+            !(conversation && (s.escalates() || (plan.delayed && *s != Signal::Flattery)))
+        });
+    // A way to check the sender goes with the follow-up half of the time; the push to
+    // bypass the employer only exists as an answer to a reply.
+    let mut first_cues = Vec::new();
+    let mut later_cues = Vec::new();
+    for &cue in &plan.cues {
+        let late =
+            conversation && (cue.escalates() || (cue == Cue::Verifiable && rng.random_bool(0.5)));
+        if late {
+            later_cues.push(cue);
+        } else if cue != Cue::Bypass {
+            first_cues.push(cue);
+        }
+    }
+    let has_first = |c: Cue| first_cues.contains(&c);
 
     let mut first = String::with_capacity(600);
-    if rng.random_bool(0.9) {
-        expand_key("greet", lang, vars, rng, &mut first);
+    if rng.random_bool(if terse { 0.7 } else { 0.9 }) {
+        registered("greet", register, lang, vars, rng, &mut first);
     }
-    if rng.random_bool(0.8) {
+    if register == Register::Polished {
+        let mut s = String::new();
+        expand_key("polish.open", lang, vars, rng, &mut s);
+        push_sentence(&mut first, sep_after_greeting(sep), &s);
+    }
+    if rng.random_bool(if terse { 0.35 } else { 0.8 }) {
         let mut s = String::new();
         expand_key(
             &format!("intro.{}", plan.role.key()),
@@ -152,16 +206,27 @@ pub fn compose<R: Rng>(plan: &Plan<'_>, vars: &Vars, rng: &mut R) -> Vec<Message
         push_sentence(&mut first, sep_after_greeting(sep), &s);
     }
     let detail_rate = match (fake, plan.difficulty) {
+        _ if terse => 0.0,
         (false, _) => 0.5,
         (true, Difficulty::Hard) => 0.45,
         (true, _) => 0.2,
     };
-    for mv in SKELETONS[plan.skeleton % SKELETON_COUNT] {
+    const NOTE: [Move; 4] = [Move::Context, Move::Purpose, Move::Offers, Move::Asks];
+    let moves: &[Move] = if plan.note {
+        &NOTE
+    } else {
+        SKELETONS[plan.skeleton % SKELETON_COUNT]
+    };
+    for mv in moves {
         let mut s = String::new();
         match mv {
             Move::Context => {
                 let referral = if fake { 0.12 } else { 0.35 };
-                if rng.random_bool(referral) {
+                if has_first(Cue::Peer) {
+                    s = cue_sentence(Cue::Peer, lang, vars, rng);
+                } else if terse {
+                    // Short notes go straight to the point.
+                } else if rng.random_bool(referral) {
                     expand_key("context.referral", lang, vars, rng, &mut s);
                 } else if rng.random_bool(0.6) {
                     expand_key("context", lang, vars, rng, &mut s);
@@ -173,7 +238,7 @@ pub fn compose<R: Rng>(plan: &Plan<'_>, vars: &Vars, rng: &mut R) -> Vec<Message
                     .find(|(sig, _)| *sig == Signal::Flattery)
                 {
                     s = signal_sentence(*sig, *para, lang, vars, rng);
-                } else if rng.random_bool(0.4) {
+                } else if !terse && rng.random_bool(0.4) {
                     expand_key("hook.neutral", lang, vars, rng, &mut s);
                 }
             }
@@ -184,7 +249,17 @@ pub fn compose<R: Rng>(plan: &Plan<'_>, vars: &Vars, rng: &mut R) -> Vec<Message
                 } else {
                     plan.role
                 };
-                expand_key(&format!("purpose.{}", role.key()), lang, vars, rng, &mut s);
+                // A peer's note often says nothing more than hello.
+                if !(plan.note && has_first(Cue::Peer) && rng.random_bool(0.5)) {
+                    expand_key(&format!("purpose.{}", role.key()), lang, vars, rng, &mut s);
+                }
+                if has_first(Cue::HiddenSponsor) {
+                    push_sentence(
+                        &mut s,
+                        " ",
+                        &cue_sentence(Cue::HiddenSponsor, lang, vars, rng),
+                    );
+                }
             }
             Move::Offers => {
                 for (sig, para) in first_signals.iter().filter(|(sig, _)| is_offer(*sig)) {
@@ -192,11 +267,20 @@ pub fn compose<R: Rng>(plan: &Plan<'_>, vars: &Vars, rng: &mut R) -> Vec<Message
                 }
             }
             Move::Asks => {
+                // In a note, flattery has no hook of its own and joins the asks.
                 for (sig, para) in first_signals
                     .iter()
-                    .filter(|(sig, _)| !is_offer(*sig) && *sig != Signal::Flattery)
+                    .filter(|(sig, _)| !is_offer(*sig) && (plan.note || *sig != Signal::Flattery))
                 {
                     push_sentence(&mut s, " ", &signal_sentence(*sig, *para, lang, vars, rng));
+                }
+                for cue in [Cue::InternalAsk, Cue::FileLure] {
+                    if has_first(cue) {
+                        push_sentence(&mut s, " ", &cue_sentence(cue, lang, vars, rng));
+                    }
+                }
+                if plan.note && has_first(Cue::Verifiable) {
+                    push_sentence(&mut s, " ", &cue_sentence(Cue::Verifiable, lang, vars, rng));
                 }
             }
             Move::Detail => {
@@ -209,38 +293,61 @@ pub fn compose<R: Rng>(plan: &Plan<'_>, vars: &Vars, rng: &mut R) -> Vec<Message
                         &mut s,
                     );
                 }
+                if has_first(Cue::Verifiable) {
+                    push_sentence(&mut s, " ", &cue_sentence(Cue::Verifiable, lang, vars, rng));
+                }
             }
         }
         push_sentence(&mut first, sep, &s);
     }
-    if rng.random_bool(0.85) {
+    if register == Register::Polished {
         let mut s = String::new();
-        expand_key("close", lang, vars, rng, &mut s);
+        expand_key("polish.close", lang, vars, rng, &mut s);
         push_sentence(&mut first, sep, &s);
     }
-    if rng.random_bool(0.6) {
+    if rng.random_bool(if terse { 0.5 } else { 0.85 }) {
+        let mut s = String::new();
+        registered("close", register, lang, vars, rng, &mut s);
+        push_sentence(&mut first, sep, &s);
+    }
+    if rng.random_bool(if terse { 0.3 } else { 0.6 }) {
         let mut s = String::new();
         expand_key("signoff", lang, vars, rng, &mut s);
         push_sentence(&mut first, if sep == " " { " " } else { "\n" }, &s);
     }
-    let first = if lang == "en" {
+    let mut first = if lang == "en" {
         english_articles(&first)
     } else {
         first
     };
+    if register == Register::Broken && rng.random_bool(0.6) {
+        first = obfuscate::typos(&first, rng.random_range(1..4), rng);
+    }
     let mut out = vec![Message {
         direction: Direction::Inbound,
         text: tidy_keep_lines(&first),
     }];
     if conversation {
         let mut reply = String::new();
-        expand_key("reply", lang, vars, rng, &mut reply);
+        let cautious = if later_cues.contains(&Cue::Bypass) {
+            0.8
+        } else {
+            0.3
+        };
+        if rng.random_bool(cautious) {
+            expand_key("reply.cautious", lang, vars, rng, &mut reply);
+        } else {
+            expand_key("reply", lang, vars, rng, &mut reply);
+        }
         out.push(Message {
             direction: Direction::Outbound,
             text: tidy(&reply),
         });
         let mut follow = String::new();
         expand_key("followup", lang, vars, rng, &mut follow);
+        for &cue in later_cues.iter().filter(|c| **c == Cue::Bypass) {
+            push_sentence(&mut follow, " ", &cue_sentence(cue, lang, vars, rng));
+        }
         for (sig, para) in &later {
             push_sentence(
                 &mut follow,
@@ -248,7 +355,10 @@ pub fn compose<R: Rng>(plan: &Plan<'_>, vars: &Vars, rng: &mut R) -> Vec<Message
                 &signal_sentence(*sig, *para, lang, vars, rng),
             );
         }
-        if later.is_empty() || rng.random_bool(0.6) {
+        for &cue in later_cues.iter().filter(|c| **c != Cue::Bypass) {
+            push_sentence(&mut follow, " ", &cue_sentence(cue, lang, vars, rng));
+        }
+        if (later.is_empty() && later_cues.is_empty()) || rng.random_bool(0.6) {
             let mut s = String::new();
             expand_key("followup.more", lang, vars, rng, &mut s);
             push_sentence(&mut follow, " ", &s);

@@ -7,12 +7,14 @@
 //! split across threads without changing a byte.
 
 mod career;
+mod cues;
 mod grammar;
 mod messages;
 mod names;
 mod numbers;
 mod obfuscate;
 mod personas;
+mod shapes;
 #[cfg(test)]
 mod tests;
 
@@ -122,6 +124,24 @@ fn draw_language<'a, R: Rng>(cfg: &'a SynthConfig, rng: &mut R) -> &'a str {
     cfg.languages.last().map_or("en", |(l, _)| l.as_str())
 }
 
+/// The network a profile was seen on, for both classes alike: mostly LinkedIn, XING (recorded
+/// as `other`) for a fifth of German-language profiles, now and then a profile copied from
+/// Twitter or Instagram, and unknown for a tenth.
+fn draw_platform<R: Rng>(lang: &str, rng: &mut R) -> Option<Platform> {
+    let u: f64 = rng.random();
+    if u < 0.1 {
+        None
+    } else if lang == "de" && u < 0.28 {
+        Some(Platform::Other)
+    } else if u < 0.115 {
+        Some(Platform::Twitter)
+    } else if u < 0.12 {
+        Some(Platform::Instagram)
+    } else {
+        Some(Platform::Linkedin)
+    }
+}
+
 fn pick<'a, T, R: Rng>(items: &'a [T], rng: &mut R) -> &'a T {
     &items[rng.random_range(0..items.len())]
 }
@@ -159,7 +179,7 @@ pub fn generate_one(cfg: &SynthConfig, index: usize) -> Synthetic {
 
     let mut p = Profile {
         id: format!("synth-{}-{index:07}", cfg.seed),
-        platform: rng.random_bool(0.9).then_some(Platform::Linkedin),
+        platform: draw_platform(lang, rng),
         name: Some(who.display.clone()),
         username: rng.random_bool(0.8).then(|| who.username.clone()),
         location: rng.random_bool(0.88).then(|| who.location.to_owned()),
@@ -187,7 +207,13 @@ pub fn generate_one(cfg: &SynthConfig, index: usize) -> Synthetic {
             rng,
         )));
     }
-    if rng.random_bool(if fake { 0.1 } else { 0.15 }) {
+    // Hard fakes often run a look-alike website to back their employer.
+    let website_rate = match (fake, difficulty) {
+        (true, Difficulty::Hard) => 0.25,
+        (true, _) => 0.1,
+        (false, _) => 0.2,
+    };
+    if rng.random_bool(website_rate) {
         p.website = Some(say("website", lang, &vars, rng));
     }
     if rng.random_bool(0.92) {
@@ -220,6 +246,7 @@ pub fn generate_one(cfg: &SynthConfig, index: usize) -> Synthetic {
         lang
     };
     let skeleton = rng.random_range(0..messages::SKELETON_COUNT);
+    let shape = shapes::Shape::draw(rng);
     if rng.random_bool(family.messages) {
         let para = personas::paraphrase_rate(fake, difficulty);
         let mut signals: Vec<(Signal, bool)> = Vec::new();
@@ -237,12 +264,17 @@ pub fn generate_one(cfg: &SynthConfig, index: usize) -> Synthetic {
             role,
             difficulty,
             signals,
+            cues: cues::draw(family, difficulty, rng),
+            register: cues::Register::draw(fake, difficulty, rng),
+            note: shape == shapes::Shape::Invitation,
+            delayed: rng.random_bool(personas::delay_rate(fake, difficulty)),
             skeleton,
             lang: msg_lang,
         };
         p.messages = Some(messages::compose(&plan, &vars, rng));
     }
     surface_noise(&mut p, fake, difficulty, who.nationality, who.family, rng);
+    shapes::apply(&mut p, shape, rng);
 
     // Label noise: a small documented share of labels is flipped.
     let noisy = rng.random_bool(LABEL_NOISE);
@@ -272,10 +304,10 @@ fn set_message_vars<R: Rng>(
 ) {
     let banks = grammar::Banks::get();
     // The target is another person of the same shared pool.
-    vars.set(
-        "tfirst",
-        banks.pick("given", pick(&names::NATIONALITIES, rng).0, rng),
-    );
+    let target = pick(&names::NATIONALITIES, rng).0;
+    vars.set("tfirst", banks.pick("given", target, rng));
+    vars.set("tlast", banks.pick("family", target, rng));
+    vars.set("ref", rng.random_range(1000..99999).to_string());
     vars.set("sector", say(&format!("sector.{sector}"), lang, vars, rng));
     vars.set("topic", say(&format!("topic.{sector}"), lang, vars, rng));
     vars.set("job", say(&format!("job.{sector}"), lang, vars, rng));

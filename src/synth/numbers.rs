@@ -35,7 +35,8 @@ pub fn fill<R: Rng>(p: &mut Profile, family: &Family, difficulty: Difficulty, rn
         (true, Difficulty::Hard) => log_uniform(150.0, 5500.0, rng),
         (false, _) if sparse => log_uniform(10.0, 1500.0, rng),
         (false, Difficulty::Hard) => log_uniform(30.0, 4000.0, rng),
-        (false, _) => log_uniform(120.0, 7000.0, rng),
+        // Most people who write to a stranger at work have had their account for years.
+        (false, _) => log_uniform(300.0, 7500.0, rng),
     };
     // Activity: how much the account is used, in [0, 1].
     let activity: f64 = match (fake, difficulty) {
@@ -48,7 +49,7 @@ pub fn fill<R: Rng>(p: &mut Profile, family: &Family, difficulty: Difficulty, rn
     };
     let years = age / 365.0;
     // Connections grow with age and activity; fakes buy or mass-add them.
-    let scale = if fake { 180.0 } else { 220.0 };
+    let scale = if fake { 180.0 } else { 300.0 };
     let mut connections = (activity * scale * years.powf(0.7) + rng.random_range(0.0..60.0)) as u64;
     if fake && rng.random_bool(0.25) {
         connections = rng.random_range(150..900);
@@ -67,11 +68,13 @@ pub fn fill<R: Rng>(p: &mut Profile, family: &Family, difficulty: Difficulty, rn
                     rng.random_range(1..4)
                 }
             }
-            Difficulty::Medium => rng.random_range(0..8),
+            Difficulty::Medium => rng.random_range(0..12),
+            // Patient fakes spend months connecting to the target's colleagues first.
+            Difficulty::Hard if rng.random_bool(0.4) => log_uniform(5.0, 80.0, rng) as u64,
             Difficulty::Hard => rng.random_range(0..16),
         }
-    } else if rng.random_bool(0.3) {
-        // Cold approaches by genuine recruiters and organisers share no one.
+    } else if rng.random_bool(if sparse { 0.3 } else { 0.08 }) {
+        // Some cold approaches by genuine recruiters, students and organisers share no one.
         0
     } else {
         (log_uniform(1.0, 120.0, rng) * (0.3 + activity)) as u64
@@ -134,12 +137,16 @@ pub fn fill<R: Rng>(p: &mut Profile, family: &Family, difficulty: Difficulty, rn
                     Difficulty::Hard => 0.25,
                 }
             } else {
-                0.04
+                0.2
             };
-            p.photo_flags = Some(if rng.random_bool(flagged) {
-                vec![PhotoFlag::ALL[rng.random_range(0..PhotoFlag::ALL.len())]]
-            } else {
+            p.photo_flags = Some(if !rng.random_bool(flagged) {
                 Vec::new()
+            } else if !fake && rng.random_bool(0.75) {
+                // A genuine person's photo is often also on their employer's or a
+                // conference's web page, so a reverse image search finds it elsewhere.
+                vec![PhotoFlag::Reused]
+            } else {
+                vec![PhotoFlag::ALL[rng.random_range(0..PhotoFlag::ALL.len())]]
             });
         }
     }

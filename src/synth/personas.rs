@@ -361,3 +361,15 @@ pub fn paraphrase_rate(fake: bool, difficulty: Difficulty) -> f64 {
         (false, _) => 0.4,
     }
 }
+
+/// Probability that a profile's first message stays harmless and every signal but flattery
+/// waits for the follow-up: patient fakes build rapport first, and genuine senders often give
+/// the terms (fees, travel, contact details) only once the target has replied.
+pub fn delay_rate(fake: bool, difficulty: Difficulty) -> f64 {
+    match (fake, difficulty) {
+        (true, Difficulty::Hard) => 0.4,
+        (true, Difficulty::Medium) => 0.2,
+        (true, Difficulty::Easy) => 0.05,
+        (false, _) => 0.2,
+    }
+}

@@ -31,7 +31,7 @@ fn every_referenced_bank_exists() {
                     let is_var = [
                         "first", "last", "name", "city", "sector", "company", "title", "tfirst",
                         "topic", "job", "event", "venue", "salary", "pmail", "cmail", "phone",
-                        "days",
+                        "days", "tlast", "ref",
                     ]
                     .contains(&r);
                     if !is_var && !banks.has(r, lang) {
@@ -330,4 +330,101 @@ fn rule_phrasings_fire_and_paraphrases_do_not() {
         }
     }
     assert!(failures.is_empty(), "{failures:#?}");
+}
+
+/// Whether a profile shows only what a pending invitation shows.
+fn invitation_shaped(p: &Profile) -> bool {
+    p.messages.as_ref().is_some_and(|m| m.len() == 1)
+        && p.account_age_days.is_none()
+        && p.followers.is_none()
+        && p.experience.is_none()
+        && p.about.is_none()
+        && p.education.is_none()
+}
+
+#[test]
+fn invitation_shapes_are_class_blind_and_shorter() {
+    let data = sample(3000, 31);
+    let share = |fake: bool| {
+        let class: Vec<_> = data.iter().filter(|s| is_fake(s) == fake).collect();
+        let inv = class
+            .iter()
+            .filter(|s| invitation_shaped(&s.profile))
+            .count();
+        inv as f64 / class.len() as f64
+    };
+    let (fake, genuine) = (share(true), share(false));
+    assert!(fake > 0.15 && genuine > 0.15, "{fake} {genuine}");
+    assert!(
+        (fake - genuine).abs() < 0.06,
+        "fake {fake}, genuine {genuine}"
+    );
+    // Invitation notes are shorter than other first messages, and more of them fit the
+    // networks' 300-character limit (the generator does not enforce it).
+    let lens = |invitation: bool| -> Vec<usize> {
+        data.iter()
+            .filter(|s| invitation_shaped(&s.profile) == invitation)
+            .filter_map(|s| s.profile.messages.as_ref()?.first().map(|m| m.text.len()))
+            .collect()
+    };
+    let mean = |v: &[usize]| v.iter().sum::<usize>() as f64 / v.len().max(1) as f64;
+    let fits = |v: &[usize]| v.iter().filter(|&&l| l <= 300).count() as f64 / v.len().max(1) as f64;
+    let (note, other) = (lens(true), lens(false));
+    assert!(
+        mean(&note) < mean(&other),
+        "{} {}",
+        mean(&note),
+        mean(&other)
+    );
+    assert!(
+        fits(&note) > fits(&other) + 0.05,
+        "{} {}",
+        fits(&note),
+        fits(&other)
+    );
+    // Partly filled profiles exist beside full ones: many have counts but no about text.
+    let partial = data
+        .iter()
+        .filter(|s| s.profile.connections.is_some() && s.profile.about.is_none())
+        .count();
+    assert!(partial > 600, "only {partial} partly filled profiles");
+}
+
+#[test]
+fn every_cue_and_register_occurs_in_both_classes() {
+    use super::cues::{self, Cue, Register};
+    use super::personas::{draw_family, Difficulty};
+    use rand::SeedableRng;
+    let mut rng = ChaCha8Rng::seed_from_u64(5);
+    let mut cue_counts: HashMap<(bool, usize), usize> = HashMap::new();
+    let mut registers: HashMap<(bool, String), usize> = HashMap::new();
+    let n = 4000;
+    for fake in [true, false] {
+        for _ in 0..n {
+            let family = draw_family(fake, &mut rng);
+            let difficulty = Difficulty::draw(fake, &mut rng);
+            for cue in cues::draw(family, difficulty, &mut rng) {
+                let i = Cue::ALL.iter().position(|c| *c == cue).unwrap_or(0);
+                *cue_counts.entry((fake, i)).or_default() += 1;
+            }
+            let r = Register::draw(fake, difficulty, &mut rng);
+            *registers.entry((fake, format!("{r:?}"))).or_default() += 1;
+        }
+    }
+    for (i, cue) in Cue::ALL.iter().enumerate() {
+        let f = cue_counts.get(&(true, i)).copied().unwrap_or(0) as f64 / n as f64;
+        let g = cue_counts.get(&(false, i)).copied().unwrap_or(0) as f64 / n as f64;
+        // No cue is confined to one class, and none is more than ten times as common in one.
+        assert!(f > 0.01 && g > 0.01, "{cue:?}: fake {f}, genuine {g}");
+        assert!(
+            f / g < 10.0 && g / f < 10.0,
+            "{cue:?}: fake {f}, genuine {g}"
+        );
+    }
+    for r in ["Plain", "Terse", "Formal", "Casual", "Broken", "Polished"] {
+        let f = registers.get(&(true, r.to_owned())).copied().unwrap_or(0) as f64;
+        let g = registers.get(&(false, r.to_owned())).copied().unwrap_or(0) as f64;
+        assert!(f > 40.0 && g > 40.0, "{r}: fake {f}, genuine {g}");
+        assert!(f / g < 4.0 && g / f < 4.0, "{r}: fake {f}, genuine {g}");
+    }
 }
