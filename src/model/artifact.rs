@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, HashMap};
 use candle_core::{DType, Device, Tensor};
 
 use super::config::{Calibration, FeatureStats, ModelConfig};
-use super::net::{Dims, Weights};
+use super::net::{Dims, Pooling, Weights, IDF};
 use super::text::TextEncoder;
 use super::{Classifier, ModelError};
 use crate::rules::RuleSet;
@@ -77,6 +77,16 @@ impl Classifier {
             pooling: config.pooling,
         };
         let weights = Weights::from_named(dims, |name| tensor_vec(&tensors, name))?;
+        if config.pooling == Pooling::Idf && weights.idf.len() != dims.rows {
+            return Err(file_err(
+                "model.safetensors",
+                format!(
+                    "tensor {IDF}: {} values for {} embedding rows",
+                    weights.idf.len(),
+                    dims.rows
+                ),
+            ));
+        }
         let encoder = TextEncoder::new(
             tokenizer,
             config.vocab as u32,

@@ -17,9 +17,13 @@ pub const B1: &str = "b1";
 pub const W2: &str = "w2";
 /// See [`EMB`].
 pub const B2: &str = "b2";
+/// The inverse document frequency of each embedding row, only with [`Pooling::Idf`] (fitted on
+/// the training records, never trained).
+pub const IDF: &str = "idf";
 
 /// How a section's embeddings become one vector: each embedding is weighted by
-/// [`Pooling::weight`] of the number of ids in the section, then summed.
+/// [`Pooling::weight`] of the number of ids in the section, then summed; with [`Pooling::Idf`],
+/// each is weighted by its id's inverse document frequency and the sum divided by theirs.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Pooling {
@@ -30,14 +34,19 @@ pub enum Pooling {
     Sum,
     /// The sum divided by the square root of the count (weight `1 / sqrt(n)`), between the two.
     Sqrt,
+    /// The mean weighted by each id's inverse document frequency (`sum idf * e / sum idf`):
+    /// like the mean, a section's length does not change its scale, but rare ids weigh more.
+    /// The frequencies are the training records' (`crate::train`), stored as [`IDF`].
+    Idf,
 }
 
 impl Pooling {
-    /// The weight of each of a section's `n` embeddings.
+    /// The weight of each of a section's `n` embeddings; 1 with [`Pooling::Idf`], whose
+    /// weights are the ids' own and whose sum is divided afterwards.
     pub fn weight(self, n: usize) -> f32 {
         match self {
             Pooling::Mean => 1.0 / n as f32,
-            Pooling::Sum => 1.0,
+            Pooling::Sum | Pooling::Idf => 1.0,
             Pooling::Sqrt => 1.0 / (n as f32).sqrt(),
         }
     }
@@ -87,6 +96,8 @@ pub struct Weights {
     /// `hidden`.
     pub w2: Vec<f32>,
     pub b2: f32,
+    /// `rows`: each row's inverse document frequency with [`Pooling::Idf`], empty otherwise.
+    pub idf: Vec<f32>,
 }
 
 /// A forward pass kept for explanations.
@@ -134,8 +145,9 @@ impl Weights {
     }
 
     /// Reads the weights from named tensors, flattened (a safetensors file's, or training's
-    /// variables); `get` is asked for each of [`EMB`], [`W1`], [`B1`], [`W2`], [`B2`]. Shapes are
-    /// checked where the weights are used ([`super::Classifier::new`]).
+    /// variables); `get` is asked for each of [`EMB`], [`W1`], [`B1`], [`W2`], [`B2`], and for
+    /// [`IDF`] with idf pooling only. Shapes are checked where the weights are used
+    /// ([`super::Classifier::new`], and the idf's length where an artifact is read).
     pub fn from_named<E>(
         dims: Dims,
         mut get: impl FnMut(&'static str) -> Result<Vec<f32>, E>,
@@ -151,19 +163,27 @@ impl Weights {
             b1: get(B1)?,
             w2: get(W2)?,
             b2: get(B2)?.first().copied().unwrap_or(0.0),
+            idf: match dims.pooling {
+                Pooling::Idf => get(IDF)?,
+                _ => Vec::new(),
+            },
         })
     }
 
     /// Every tensor with its name and its shape in `model.safetensors`, sorted by name (the
-    /// order of the file).
-    pub fn named(&self) -> [(&'static str, &[f32], Vec<usize>); 5] {
-        [
-            (B1, &self.b1, vec![self.hidden]),
+    /// order of the file); [`IDF`] only with idf pooling, so other artifacts keep their bytes.
+    pub fn named(&self) -> Vec<(&'static str, &[f32], Vec<usize>)> {
+        let mut named = vec![
+            (B1, self.b1.as_slice(), vec![self.hidden]),
             (B2, std::slice::from_ref(&self.b2), vec![1]),
             (EMB, &self.emb, vec![self.rows(), self.dim]),
-            (W1, &self.w1, vec![self.hidden, self.inputs()]),
-            (W2, &self.w2, vec![self.hidden]),
-        ]
+        ];
+        if self.pooling == Pooling::Idf {
+            named.push((IDF, &self.idf, vec![self.idf.len()]));
+        }
+        named.push((W1, &self.w1, vec![self.hidden, self.inputs()]));
+        named.push((W2, &self.w2, vec![self.hidden]));
+        named
     }
 
     /// The input vector: pooled sections, presence flags, standardised features.
@@ -177,13 +197,21 @@ impl Weights {
                 continue;
             }
             let out = &mut x[s * d..(s + 1) * d];
+            let mut idf_sum = 0.0f32;
             for &i in sec.iter().filter(|&&i| i < rows) {
                 let row = &self.emb[i as usize * d..(i as usize + 1) * d];
-                for (o, v) in out.iter_mut().zip(row) {
-                    *o += v;
+                if self.pooling == Pooling::Idf {
+                    let w = self.idf[i as usize];
+                    idf_sum += w;
+                    out.iter_mut().zip(row).for_each(|(o, v)| *o += w * v);
+                } else {
+                    out.iter_mut().zip(row).for_each(|(o, v)| *o += v);
                 }
             }
-            let inv = self.pooling.weight(valid);
+            let inv = match self.pooling {
+                Pooling::Idf => 1.0 / idf_sum,
+                p => p.weight(valid),
+            };
             out.iter_mut().for_each(|o| *o *= inv);
             x[self.sections * d + s] = 1.0;
         }
@@ -288,6 +316,7 @@ mod tests {
             b1: vec![0.0, 0.1],
             w2: vec![1.0, -1.0],
             b2: 0.5,
+            idf: Vec::new(),
         }
     }
 
@@ -302,6 +331,23 @@ mod tests {
         let occluded = w.occluded_logit(&f, &w.transposed(), &w.section_inputs(0));
         // Without the section: pre0 = 2, pre1 = 0.1 - 1 < 0.
         assert!((occluded - 2.5).abs() < 1e-6);
+    }
+
+    #[test]
+    fn idf_pooling_weighs_each_row_by_its_idf() {
+        let w = Weights {
+            pooling: Pooling::Idf,
+            idf: vec![1.0, 3.0],
+            ..tiny()
+        };
+        // (1 * [1, 0] + 3 * [0, 1]) / 4; an out-of-range id counts for nothing.
+        assert_eq!(
+            w.input(&[vec![0, 1, 9]], &[0.0]),
+            vec![0.25, 0.75, 1.0, 0.0]
+        );
+        let names: Vec<&str> = w.named().iter().map(|(n, _, _)| *n).collect();
+        assert_eq!(names, [B1, B2, EMB, IDF, W1, W2]);
+        assert_eq!(tiny().named().len(), 5);
     }
 
     #[test]

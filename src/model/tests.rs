@@ -104,3 +104,37 @@ fn feature_contributions_are_the_logit_change_when_the_inputs_are_removed() {
         }
     }
 }
+
+#[test]
+fn an_idf_pooled_model_reads_its_idf_from_its_files_and_refuses_a_short_one() {
+    let c = Classifier::embedded().unwrap();
+    let mut files = c.to_files().unwrap();
+    let mut config = c.config.clone();
+    config.pooling = net::Pooling::Idf;
+    files.insert("config.json".into(), serde_json::to_vec(&config).unwrap());
+    let mut w = c.weights.clone();
+    w.pooling = net::Pooling::Idf;
+    w.idf = (0..w.rows()).map(|r| 1.0 + (r % 5) as f32).collect();
+    let with = |w: &Weights| {
+        let named = w.named();
+        let tensors: Vec<(&str, &[f32], &[usize])> = named
+            .iter()
+            .map(|(n, d, s)| (*n, *d, s.as_slice()))
+            .collect();
+        safetensors_bytes(&tensors)
+    };
+    files.insert("model.safetensors".into(), with(&w));
+    let idf = Classifier::from_files(&files).unwrap();
+    assert_eq!(idf.weights, w);
+    assert_eq!(idf.to_files().unwrap()["model.safetensors"], with(&w));
+    // The idf weights change the pooled sections, so the scores.
+    let profiles = examples();
+    assert_ne!(
+        idf.score_batch(&profiles).unwrap(),
+        c.score_batch(&profiles).unwrap()
+    );
+    w.idf.pop();
+    files.insert("model.safetensors".into(), with(&w));
+    let err = Classifier::from_files(&files).unwrap_err().to_string();
+    assert!(err.contains("tensor idf"), "{err}");
+}

@@ -145,7 +145,7 @@ pub struct ArchConfig {
     pub max_tokens: usize,
     /// Give the model the rule-engine summary (hits and weights of the shipped rule set).
     pub rule_features: bool,
-    /// How each section's embeddings are pooled (`mean`, `sum` or `sqrt`); the mean when not
+    /// How each section's embeddings are pooled (`mean`, `sum`, `sqrt` or `idf`); the mean when not
     /// given, and then not written, so that older records keep their bytes.
     #[serde(default, skip_serializing_if = "crate::model::net::Pooling::is_mean")]
     pub pooling: crate::model::net::Pooling,

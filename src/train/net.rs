@@ -6,8 +6,10 @@
 //! head's under `text.`), and `super::init::seeded` gives the builder whose missing variables
 //! are drawn from the run's seeded ChaCha generator in the order they are asked for, so a run
 //! is reproducible. The variables live in a `VarMap`, from which [`weights`] reads the trained
-//! weights by the same names. Dropout masks are drawn from the same generator when a training
-//! batch is built ([`Batch::train`]).
+//! weights by the same names. With idf pooling, the idf of each embedding row is a variable
+//! too ([`IDF`]), which no stage trains: `super::neural` sets it from the training records.
+//! Dropout masks are drawn from the same generator when a training batch is built
+//! ([`Batch::train`]).
 
 use candle_core::{DType, Device, Tensor, Var};
 use candle_nn::{Init, VarBuilder, VarMap};
@@ -15,7 +17,7 @@ use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
 use super::init::randn;
-use crate::model::net::{B1, B2, EMB, W1, W2};
+use crate::model::net::{Pooling, B1, B2, EMB, IDF, W1, W2};
 use crate::model::{Dims, Weights};
 
 /// One encoded training example: ids per section, standardised features, label and weight.
@@ -48,6 +50,8 @@ pub struct Net {
     /// The text-only head of the pre-training stage.
     text_w: Tensor,
     text_b: Tensor,
+    /// Each embedding row's idf, with idf pooling only.
+    idf: Option<Tensor>,
     device: Device,
 }
 
@@ -103,6 +107,11 @@ impl Net {
         let text_w =
             text.get_with_hints((1, text_in), "w", randn((1.0 / text_in as f32).sqrt()))?;
         let text_b = text.get_with_hints(1, "b", zero)?;
+        // A constant draws nothing, so the other variables are drawn as without it.
+        let idf = match dims.pooling {
+            Pooling::Idf => Some(vb.get_with_hints(rows, IDF, Init::Const(1.0))?),
+            _ => None,
+        };
         Ok(Net {
             dims: *dims,
             head: Head::Full,
@@ -113,6 +122,7 @@ impl Net {
             b2,
             text_w,
             text_b,
+            idf,
             device: vb.device().clone(),
         })
     }
@@ -157,7 +167,20 @@ impl Net {
             zeros
         } else {
             let e = self.emb.index_select(&b.ids, 0)?.broadcast_mul(&b.wts)?;
-            zeros.index_add(&b.seg, &e, 0)?
+            match &self.idf {
+                None => zeros.index_add(&b.seg, &e, 0)?,
+                // Each embedding weighs its id's idf (fixed: no gradient flows into it), and
+                // each section's sum is divided by the sum of its ids' idfs; an empty
+                // section's sum stays zero.
+                Some(idf) => {
+                    let w = idf.detach().index_select(&b.ids, 0)?.unsqueeze(1)?;
+                    let sums = zeros.index_add(&b.seg, &e.broadcast_mul(&w)?, 0)?;
+                    let norm = Tensor::zeros((b.size * sections, 1), DType::F32, &self.device)?
+                        .index_add(&b.seg, &w, 0)?
+                        .maximum(1e-12)?;
+                    sums.broadcast_div(&norm)?
+                }
+            }
         };
         pooled.reshape((b.size, sections * dim))
     }
@@ -324,7 +347,7 @@ mod tests {
         hidden: 6,
         sections: 3,
         features: 2,
-        pooling: crate::model::net::Pooling::Mean,
+        pooling: Pooling::Mean,
     };
 
     fn examples() -> Vec<Example> {
@@ -350,6 +373,13 @@ mod tests {
         let mut rng = ChaCha8Rng::seed_from_u64(5);
         let net = Net::new(&dims, seeded(vars, &mut rng, &Device::Cpu)).unwrap();
         let dev = &Device::Cpu;
+        if dims.pooling == Pooling::Idf {
+            // Unequal idfs, so that a plain mean would not pass for idf pooling.
+            let idf: Vec<f32> = (0..dims.rows).map(|r| 1.0 + (r % 7) as f32 * 0.5).collect();
+            vars.clone()
+                .set_one(IDF, Tensor::from_vec(idf, dims.rows, dev).unwrap())
+                .unwrap();
+        }
         let b1: Vec<f32> = (0..DIMS.hidden).map(|h| 0.1 * h as f32 - 0.2).collect();
         let mut vars = vars.clone();
         vars.set_one(B1, Tensor::from_vec(b1, DIMS.hidden, dev).unwrap())
@@ -361,8 +391,7 @@ mod tests {
 
     #[test]
     fn the_scoring_forward_pass_equals_the_training_one_on_the_same_weights() {
-        use crate::model::net::Pooling;
-        for pooling in [Pooling::Mean, Pooling::Sum, Pooling::Sqrt] {
+        for pooling in [Pooling::Mean, Pooling::Sum, Pooling::Sqrt, Pooling::Idf] {
             let dims = Dims { pooling, ..DIMS };
             let vars = VarMap::new();
             let net = net_with(&vars, dims);
@@ -376,6 +405,7 @@ mod tests {
                 .unwrap();
             let w = weights(&vars, dims).unwrap();
             assert_eq!(w.b2, 0.3);
+            assert_eq!(w.idf.len(), if pooling == Pooling::Idf { 30 } else { 0 });
             for (e, z) in ex.iter().zip(&trained) {
                 let scored = w.forward(w.input(&e.ids, &e.features)).logit;
                 assert!(

@@ -3,13 +3,14 @@
 //! thresholds for stated false-positive rates. Used once for the shipped model and once per
 //! held-out author by the leave-one-author-out evaluation.
 
-use candle_core::Device;
+use candle_core::{Device, Tensor};
 use candle_nn::{AdamW, Optimizer, ParamsAdamW, VarMap};
 use rand::seq::SliceRandom;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
 use crate::metrics::Ranked;
+use crate::model::net::{Pooling, IDF};
 use crate::model::{
     train_tokenizer, Calibration, CalibrationParams, Classifier, Dims, Encoded, FeatureStats,
     ModelConfig, TextEncoder, Weights, FORMAT_VERSION, SECTIONS,
@@ -198,8 +199,12 @@ fn fit_net(
         features: stats.names.len(),
         pooling: m.pooling,
     };
-    let vars = VarMap::new();
+    let mut vars = VarMap::new();
     let mut net = Net::new(&dims, seeded(&vars, &mut rng, device))?;
+    if dims.pooling == Pooling::Idf {
+        let idf = fit_idf(data, dims.rows);
+        vars.set_one(IDF, Tensor::from_vec(idf, dims.rows, device)?)?;
+    }
     let mut epochs = Vec::new();
     if cfg.pretrain.epochs > 0 {
         let (tr, va) = (
@@ -234,6 +239,30 @@ fn fit_net(
         &mut net, stage, &tr, &va, &sel, &mut rng, progress,
     )?);
     Ok((weights(&vars, dims)?, epochs))
+}
+
+/// Each embedding row's smoothed inverse document frequency, `ln((1 + n) / (1 + df)) + 1`: the
+/// documents are the `n` non-empty sections of the training records, and `df` counts those that
+/// hold the row's id (a token or a hashed bigram) at least once. It is at least 1, and highest
+/// for the ids that no training record uses.
+fn fit_idf(data: &Data, rows: usize) -> Vec<f32> {
+    let (mut df, mut docs) = (vec![0u32; rows], 0u32);
+    let train = data.samples.iter().zip(data.encoded);
+    for (_, e) in train.filter(|(s, _)| (data.is_train)(s)) {
+        for sec in e.ids.iter().filter(|v| !v.is_empty()) {
+            docs += 1;
+            let mut ids = sec.clone();
+            ids.sort_unstable();
+            ids.dedup();
+            for i in ids.into_iter().filter(|&i| (i as usize) < rows) {
+                df[i as usize] += 1;
+            }
+        }
+    }
+    let n = docs as f64;
+    df.iter()
+        .map(|&d| (((1.0 + n) / (1.0 + d as f64)).ln() + 1.0) as f32)
+        .collect()
 }
 
 /// The calibration, fitted on the validation records' logits through the scoring path itself;
