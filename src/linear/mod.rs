@@ -18,7 +18,7 @@ use crate::model::text::Reading;
 use crate::model::{ArtifactFiles, SECTIONS};
 use crate::profile::Profile;
 use crate::rules::RuleSet;
-use crate::score::{check_memos, Assessment, EngineKind, Memo, ScoreError, Scorer, Thresholds};
+use crate::score::{Assessment, EngineKind, Memo, ScoreError, Scorer, Thresholds};
 
 pub use crate::platt::Platt;
 pub use fit::{fit, LinearParams};
@@ -439,21 +439,14 @@ impl Scorer for LinearModel {
         profiles: &[Profile],
         memos: &[Memo],
     ) -> Result<Vec<Assessment>, ScoreError> {
-        use tokenizers::utils::parallelism::MaybeParallelIterator;
-        check_memos(profiles, memos)?;
-        Ok((0..profiles.len())
-            .into_maybe_par_iter()
-            .map(|i| {
-                let p = &profiles[i];
-                let r = Reading::shared(p, self.rules.as_ref(), &memos[i]);
-                let doc = raw_doc_of(&self.spec.hashing, self.rules.as_ref(), &r);
-                let t = self.terms(&doc);
-                Assessment {
-                    score: self.calibrate(t.logit),
-                    reasons: reasons::top(self, p, &r, &doc, &t, crate::model::TOP_REASONS),
-                }
-            })
-            .collect())
+        Reading::map_shared(profiles, memos, self.rules.as_ref(), |p, r| {
+            let doc = raw_doc_of(&self.spec.hashing, self.rules.as_ref(), r);
+            let t = self.terms(&doc);
+            Assessment {
+                score: self.calibrate(t.logit),
+                reasons: reasons::top(self, p, r, &doc, &t, crate::model::TOP_REASONS),
+            }
+        })
     }
 }
 

@@ -13,9 +13,7 @@ mod tokenizer;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::profile::Profile;
-use crate::score::{
-    check_memos, Assessment, EngineKind, Memo, Reason, ScoreError, Scorer, Thresholds,
-};
+use crate::score::{Assessment, EngineKind, Memo, Reason, ScoreError, Scorer, Thresholds};
 
 pub use artifact::{safetensors_bytes, ArtifactFiles, CLASSIFIER_FILES};
 pub use calibration::{thresholds, CalibrationParams, ValidCalibrationParams};
@@ -346,24 +344,15 @@ impl Scorer for Classifier {
         profiles: &[Profile],
         memos: &[Memo],
     ) -> Result<Vec<Assessment>, ScoreError> {
-        // Profiles are independent, so scoring them in parallel gives the same bytes whatever
-        // the number of threads (RAYON_NUM_THREADS; TOKENIZERS_PARALLELISM=false turns it off).
-        use tokenizers::utils::parallelism::MaybeParallelIterator;
-        check_memos(profiles, memos)?;
-        Ok((0..profiles.len())
-            .into_maybe_par_iter()
-            .map(|i| {
-                let p = &profiles[i];
-                let r = Reading::shared(p, self.encoder.rules.as_ref(), &memos[i]);
-                let mut d = self.details_top(p, &r, TOP_REASONS);
-                d.contributions.truncate(TOP_REASONS);
-                d.contributions.retain(|r| r.weight.abs() >= 0.01);
-                Assessment {
-                    score: d.score,
-                    reasons: d.contributions,
-                }
-            })
-            .collect())
+        Reading::map_shared(profiles, memos, self.encoder.rules.as_ref(), |p, r| {
+            let mut d = self.details_top(p, r, TOP_REASONS);
+            d.contributions.truncate(TOP_REASONS);
+            d.contributions.retain(|r| r.weight.abs() >= 0.01);
+            Assessment {
+                score: d.score,
+                reasons: d.contributions,
+            }
+        })
     }
 
     fn reason_scale(&self) -> f32 {

@@ -12,7 +12,7 @@ use crate::features::{self, RuleSummary, TextLengths};
 use crate::normalize::{normalize, Normalized};
 use crate::profile::{Profile, TextField};
 use crate::rules::{Hit, RuleSet, RuleSpec};
-use crate::score::Memo;
+use crate::score::{check_memos, Memo, ScoreError};
 
 /// The sections the text encoder pools separately, in model order.
 pub const SECTIONS: [&str; 8] = [
@@ -226,6 +226,30 @@ impl Reading {
     pub fn shared(p: &Profile, rules: Option<&RuleSet>, memo: &Memo) -> Arc<Reading> {
         let key = rules.map_or(0, RuleSet::fingerprint);
         memo.get_or_insert_with(key, || Reading::new(p, rules))
+    }
+
+    /// `f` of each profile and its reading with `rules`, shared through `memos` (one per
+    /// profile, see [`Reading::shared`]), in parallel and in order: the scoring loop of the
+    /// engines that read profiles this way.
+    pub fn map_shared<T: Send>(
+        profiles: &[Profile],
+        memos: &[Memo],
+        rules: Option<&RuleSet>,
+        f: impl Fn(&Profile, &Reading) -> T + Sync,
+    ) -> Result<Vec<T>, ScoreError> {
+        // Profiles are independent, so mapping them in parallel gives the same values whatever
+        // the number of threads (RAYON_NUM_THREADS; TOKENIZERS_PARALLELISM=false turns it off).
+        use tokenizers::utils::parallelism::MaybeParallelIterator;
+        check_memos(profiles, memos)?;
+        Ok((0..profiles.len())
+            .into_maybe_par_iter()
+            .map(|i| {
+                f(
+                    &profiles[i],
+                    &Reading::shared(&profiles[i], rules, &memos[i]),
+                )
+            })
+            .collect())
     }
 
     /// The fired rules an engine may read (indices into the rules): all but the obfuscation
