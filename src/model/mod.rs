@@ -226,8 +226,8 @@ impl Classifier {
                 format!("photo_flags = [{}]", v.join(", "))
             }),
             "rule_hits" => self.encoder.rules.as_ref().map(|rules| {
-                let codes: Vec<&str> = text::rules_the_model_reads(rules, &r.hits)
-                    .map(|spec| spec.code.as_str())
+                let codes: Vec<&str> = text::hits_the_model_reads(rules, &r.hits)
+                    .map(|h| rules.spec(h.rule).code.as_str())
                     .collect();
                 if codes.is_empty() {
                     "no rule fired".to_owned()

@@ -8,10 +8,10 @@ use tokenizers::Tokenizer;
 
 use super::fast_wordpiece::FastWordPiece;
 
-use crate::features::{self, RuleSummary, TextLengths};
+use crate::features::{self, TextLengths};
 use crate::normalize::{normalize, Normalized};
 use crate::profile::{Profile, TextField};
-use crate::rules::{Hit, RuleSet, RuleSpec};
+use crate::rules::{Hit, RuleSet};
 use crate::score::{check_memos, Memo, ScoreError};
 
 /// The sections the text encoder pools separately, in model order.
@@ -210,7 +210,7 @@ impl Reading {
         let (texts, normalized) = TextEncoder::section_texts(p);
         let hits = rules.map_or_else(Vec::new, |r| r.hits_normalized(p, &normalized));
         let summary = rules.map(|r| {
-            features::summarise_rules(rules_the_model_reads(r, &hits).map(|spec| spec.weight))
+            features::summarise_rules(hits_the_model_reads(r, &hits).map(|h| r.spec(h.rule).weight))
         });
         let features = features::extract(p, text_lengths(&normalized), summary);
         Reading {
@@ -255,9 +255,7 @@ impl Reading {
     /// The fired rules an engine may read (indices into the rules): all but the obfuscation
     /// rules, so that hidden characters cannot move its score.
     pub fn fired(&self, rules: &RuleSet) -> Vec<usize> {
-        self.hits
-            .iter()
-            .filter(|h| rules.spec(h.rule).obfuscation.is_none())
+        hits_the_model_reads(rules, &self.hits)
             .map(|h| h.rule)
             .collect()
     }
@@ -278,25 +276,12 @@ fn text_lengths(normalized: &[(TextField, Normalized)]) -> TextLengths {
     l
 }
 
-/// The fired rules the model reads: every rule except those that match obfuscation itself, so
-/// that hidden characters cannot move the model's score (they still count for the rule engine).
-pub(crate) fn rules_the_model_reads<'a>(
+/// The hits the model reads: every rule's except those that match obfuscation itself, so that
+/// hidden characters cannot move the model's score (they still count for the rule engine).
+pub(crate) fn hits_the_model_reads<'a>(
     rules: &'a RuleSet,
     hits: &'a [Hit],
-) -> impl Iterator<Item = &'a RuleSpec> + 'a {
+) -> impl Iterator<Item = &'a Hit> + 'a {
     hits.iter()
-        .map(|h| rules.spec(h.rule))
-        .filter(|spec| spec.obfuscation.is_none())
-}
-
-/// The rule summary the model sees (see [`rules_the_model_reads`]).
-fn summary_of(rules: &RuleSet, p: &Profile, normalized: &[(TextField, Normalized)]) -> RuleSummary {
-    let hits = rules.hits_normalized(p, normalized);
-    features::summarise_rules(rules_the_model_reads(rules, &hits).map(|spec| spec.weight))
-}
-
-/// The rule summary as the model sees it (exposed for tests and the hybrid engine).
-pub fn rule_summary(rules: &RuleSet, p: &Profile) -> RuleSummary {
-    let (_, normalized) = TextEncoder::section_texts(p);
-    summary_of(rules, p, &normalized)
+        .filter(|h| rules.spec(h.rule).obfuscation.is_none())
 }
