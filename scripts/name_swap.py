@@ -4,13 +4,13 @@
 The engines never read the name and username fields (the tests check that changing them
 changes no score), but a name a profile writes in its own texts, a signature under a message
 above all, is read like any other word. For every profile of the given files whose texts
-mention a part of its own name (three letters or more), this renames the person to each of 12
+mention a part of its own name (a whole word of three letters or more), this renames the person to each of 12
 names drawn from the synthetic generator's pools (12 origins), in the name field and in the
 headline, about, career, education and message texts alike, scores the 13 versions, and prints
 per engine the spread of the 13 scores (median, 90th percentile, maximum) and how many
 profiles change verdict with the name. Usage, from the repository root:
 
-    scripts/name_swap.py [--bin target/release/linkscreen] [--engines ensemble,linear,model] [FILE ...]
+    scripts/name_swap.py [--bin target/release/linkscreen] [--model DIR] [--engines ensemble,linear,model] [FILE ...]
 
 With no FILE, it reads the four hand-written sets in ../shared/datasets/handwritten.
 """
@@ -25,6 +25,7 @@ p = argparse.ArgumentParser()
 p.add_argument("files", nargs="*",
                default=[f"../shared/datasets/handwritten/{s}/profiles.jsonl" for s in "abcd"])
 p.add_argument("--bin", default="target/release/linkscreen")
+p.add_argument("--model", help="a model directory instead of the one in the binary")
 p.add_argument("--engines", default="ensemble,linear,model")
 a = p.parse_args()
 
@@ -36,7 +37,7 @@ for f in a.files:
         prof = json.loads(line)
         parts = [w for w in re.split(r"[\s.]+", prof.get("name") or "") if len(w) > 2]
         texts = " ".join(m.get("text", "") for m in prof.get("messages") or [])
-        if parts and any(w.lower() in texts.lower() for w in parts):
+        if parts and any(re.search(rf"\b{re.escape(w)}\b", texts, flags=re.I) for w in parts):
             signing.append((prof, parts))
 
 
@@ -45,7 +46,8 @@ def renamed(prof, parts, new):
 
     def rep(t):
         for i, w in enumerate(parts):
-            t = re.sub(re.escape(w), first if i == 0 else last, t, flags=re.I)
+            # Whole words only: "Min" must not turn "Ministry" into another word.
+            t = re.sub(rf"\b{re.escape(w)}\b", first if i == 0 else last, t, flags=re.I)
         return t
 
     def walk(x):
@@ -67,7 +69,8 @@ with tempfile.NamedTemporaryFile("w", suffix=".jsonl", encoding="utf-8") as tmp:
             tmp.write(json.dumps({**renamed(prof, parts, n), "id": f"{i}-{j}"}) + "\n")
     tmp.flush()
     for engine in a.engines.split(","):
-        out = subprocess.run([a.bin, "score", tmp.name, "--engine", engine],
+        model = ["--model", a.model] if a.model else []
+        out = subprocess.run([a.bin, "score", tmp.name, "--engine", engine, *model],
                              capture_output=True, text=True, check=True).stdout
         recs = {r["id"]: r for r in map(json.loads, out.splitlines())}
         spreads, changed = [], 0

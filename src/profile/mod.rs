@@ -369,6 +369,38 @@ impl Profile {
         out
     }
 
+    /// Calls `f` on every text of [`Profile::texts`] but the name and the username (the texts
+    /// the engines read), in the same order.
+    pub fn for_each_read_text_mut(&mut self, mut f: impl FnMut(&mut String)) {
+        let mut one = |s: &mut Option<String>| {
+            if let Some(s) = s {
+                f(s);
+            }
+        };
+        one(&mut self.headline);
+        one(&mut self.about);
+        one(&mut self.location);
+        one(&mut self.website);
+        for p in self.experience.iter_mut().flatten() {
+            one(&mut p.title);
+            one(&mut p.company);
+            one(&mut p.location);
+            one(&mut p.description);
+        }
+        for e in self.education.iter_mut().flatten() {
+            one(&mut e.school);
+            one(&mut e.degree);
+            one(&mut e.field);
+        }
+        let lists = self.skills.iter_mut().chain(self.languages.iter_mut());
+        for s in lists.flatten() {
+            f(s);
+        }
+        for m in self.messages.iter_mut().flatten() {
+            f(&mut m.text);
+        }
+    }
+
     /// The value of a count field by name (see [`COUNT_FIELDS`]).
     pub fn count(&self, field: &str) -> Option<u64> {
         match field {

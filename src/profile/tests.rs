@@ -169,3 +169,51 @@ fn megabyte_field_is_valid() {
     let line = format!(r#"{{"id":"big","about":"{about}"}}"#);
     assert_eq!(parse(&line).unwrap().about.unwrap().len(), 1 << 20);
 }
+
+#[test]
+fn the_read_texts_are_the_texts_but_the_name_and_username_in_order() {
+    let t = |s: &str| Some(s.to_owned());
+    let mut p = Profile {
+        name: t("name"),
+        username: t("user"),
+        headline: t("headline"),
+        about: t("about"),
+        location: t("location"),
+        website: t("website"),
+        experience: Some(vec![Position {
+            title: t("title"),
+            company: t("company"),
+            location: t("job location"),
+            description: t("description"),
+            ..Position::default()
+        }]),
+        education: Some(vec![Education {
+            school: t("school"),
+            degree: t("degree"),
+            field: t("field"),
+            ..Education::default()
+        }]),
+        skills: Some(vec!["skill".into()]),
+        languages: Some(vec!["language".into()]),
+        messages: Some(vec![Message {
+            direction: Direction::Outbound,
+            text: "message".into(),
+        }]),
+        ..Profile::default()
+    };
+    let want: Vec<String> = p
+        .texts()
+        .into_iter()
+        .filter(|(f, _)| !matches!(f, TextField::Name | TextField::Username))
+        .map(|(_, s)| s.to_owned())
+        .collect();
+    let mut got = Vec::new();
+    p.for_each_read_text_mut(|s| {
+        got.push(s.clone());
+        s.push('!');
+    });
+    assert_eq!(got, want);
+    assert_eq!(want.len(), 14);
+    assert_eq!(p.about.as_deref(), Some("about!"));
+    assert_eq!(p.name.as_deref(), Some("name"));
+}

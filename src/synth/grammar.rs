@@ -88,6 +88,11 @@ impl Banks {
         self.entries(key, lang).is_some()
     }
 
+    /// Every bank: its key and its entries.
+    pub fn all(&self) -> impl Iterator<Item = (&'static str, &[&'static str])> {
+        self.map.iter().map(|(k, v)| (*k, v.as_slice()))
+    }
+
     /// Every key, for tests.
     #[cfg(test)]
     pub fn keys(&self) -> impl Iterator<Item = &&'static str> {

@@ -28,6 +28,7 @@ use crate::profile::{Label, Platform, Profile};
 use grammar::{say, tidy, Vars};
 use personas::{Difficulty, Signal};
 
+pub use names::pool_names;
 pub use personas::FAMILIES;
 
 /// Share of profiles whose label is flipped (documented label noise).

@@ -22,6 +22,35 @@ pub const NATIONALITIES: [(&str, f64); 12] = [
     ("pl", 0.07),
 ];
 
+/// The given and family names of the pool, as words of three letters or more, less those that
+/// the generator's other banks also use as ordinary words ("Das", "Won", "Klein" are both):
+/// sorted and distinct.
+pub fn pool_names() -> Vec<&'static str> {
+    let mut names = Vec::new();
+    let mut other = std::collections::HashSet::new();
+    for (key, entries) in Banks::get().all() {
+        let is_name = key.starts_with("given.") || key.starts_with("family.");
+        for e in entries {
+            for w in e
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty())
+            {
+                if is_name {
+                    if w.chars().count() >= 3 {
+                        names.push(w);
+                    }
+                } else if w.chars().next().is_some_and(char::is_lowercase) {
+                    other.insert(w.to_lowercase());
+                }
+            }
+        }
+    }
+    names.retain(|w| !other.contains(&w.to_lowercase()));
+    names.sort_unstable();
+    names.dedup();
+    names
+}
+
 /// A drawn identity.
 #[derive(Debug, Clone)]
 pub struct Identity {

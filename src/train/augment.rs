@@ -4,9 +4,15 @@
 //! Only synthetic and file fakes in the training split are copied (the public sets are other
 //! platforms), and each copy keeps its original's group and author, so that a held-out author
 //! never leaks through a copy.
+//!
+//! Also here: training texts without people's names ([`drop_names`]). The engines never
+//! read the name field, but a name written in a signature or a reply ("Thanks Lakshmi") is a
+//! word like any other; weighted as a hand-written record is, or drawn a few dozen times among
+//! the synthetic profiles, it would teach the engines that some names are evidence.
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
+use regex::Regex;
 
 use super::config::AugmentConfig;
 use super::data::{Part, Sample};
@@ -115,9 +121,101 @@ pub fn copies(samples: &[Sample], cfg: &AugmentConfig, seed: u64) -> Vec<Sample>
     out
 }
 
+/// Words of a name field that are titles or degrees, not the person's name.
+const NOT_NAMES: [&str; 17] = [
+    "dr", "prof", "phd", "mba", "msc", "bsc", "ma", "md", "mr", "mrs", "ms", "jr", "sr", "dipl",
+    "ing", "cissp", "pmp",
+];
+
+/// A pattern matching the words of `p`'s name field as whole words, case aside, or `None` when
+/// the name has no such word.
+fn own_name(p: &Profile) -> Option<Regex> {
+    let parts: Vec<String> = p
+        .name
+        .as_deref()?
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.chars().count() >= 2 && !NOT_NAMES.contains(&w.to_lowercase().as_str()))
+        .map(regex::escape)
+        .collect();
+    if parts.is_empty() {
+        return None;
+    }
+    Regex::new(&format!(r"(?i)\b(?:{})\b", parts.join("|"))).ok()
+}
+
+/// The synthetic generator's given and family names as capitalised whole words: a synthetic
+/// profile writes them for its own persona and for the person it writes to.
+fn pool_names() -> &'static Regex {
+    static NAMES: std::sync::OnceLock<Regex> = std::sync::OnceLock::new();
+    NAMES.get_or_init(|| {
+        let words: Vec<String> = crate::synth::pool_names()
+            .into_iter()
+            .map(regex::escape)
+            .collect();
+        Regex::new(&format!(r"\b(?:{})\b", words.join("|"))).expect("the name pool is a pattern")
+    })
+}
+
+/// `p` with the words of its own name (with `own`) and every name of the generator's pool (with
+/// `pool`) taken out of its texts, or `None` when no text holds one.
+fn without_names(p: &Profile, own: bool, pool: bool) -> Option<Profile> {
+    let names: Vec<Regex> = own
+        .then(|| own_name(p))
+        .flatten()
+        .into_iter()
+        .chain(pool.then(|| pool_names().clone()))
+        .collect();
+    let mut q = p.clone();
+    let mut changed = false;
+    q.for_each_read_text_mut(|t| {
+        for name in &names {
+            if name.is_match(t) {
+                *t = name.replace_all(t, "").into_owned();
+                changed = true;
+            }
+        }
+    });
+    changed.then_some(q)
+}
+
+/// Takes each record's own name (with `own`) and a synthetic record's pool names (with `pool`)
+/// out of the texts it is trained on. The records that leave-one-author-out evaluates (author
+/// records that are not copies) keep their text and are no longer trained on: a copy without
+/// the name, with their group and author, is trained on in their place. Every other record is
+/// changed in place, in every split (synthetic and public records are never evaluated out of
+/// fold; the in-house figures on their own test split read them without names). Returns how
+/// many records were changed in place, and how many author records got a copy.
+pub fn drop_names(samples: &mut Vec<Sample>, own: bool, pool: bool) -> (usize, usize) {
+    let (mut in_place, mut twins) = (0, Vec::new());
+    for s in samples.iter_mut() {
+        let Some(q) = without_names(&s.profile, own, pool && s.source == "synthetic") else {
+            continue;
+        };
+        if s.author.is_some() && !s.augmented {
+            s.evaluated_only = true;
+            twins.push(Sample {
+                profile: Profile {
+                    id: format!("{}~unnamed", q.id),
+                    ..q
+                },
+                augmented: true,
+                evaluated_only: false,
+                ..s.clone()
+            });
+        } else {
+            s.profile = q;
+            in_place += 1;
+        }
+    }
+    let n = twins.len();
+    samples.extend(twins);
+    (in_place, n)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::profile::{Direction, Message};
 
     fn sample(id: &str, fake: bool, p: Profile) -> Sample {
         Sample {
@@ -132,6 +230,7 @@ mod tests {
             author: None,
             invitation: false,
             augmented: false,
+            evaluated_only: false,
         }
     }
 
@@ -155,6 +254,8 @@ mod tests {
             padded_career: true,
             typical_counts: true,
             share: 0.0,
+            drop_own_names: false,
+            drop_pool_names: false,
         };
         let out = copies(&samples, &cfg, 1);
         assert_eq!(out.len(), 2);
@@ -166,5 +267,61 @@ mod tests {
         assert!(out.iter().all(|s| s.fake && s.group == "f"));
         assert_eq!(out[1].profile.connections, Some(480));
         assert_eq!(copies(&samples, &cfg, 1).len(), 2, "deterministic");
+    }
+
+    #[test]
+    fn own_names_leave_the_training_texts_but_not_the_evaluated_ones() {
+        let signed = |text: &str| Profile {
+            name: Some("Dr. Lakshmi Sharma-Iyer".into()),
+            headline: Some("Analyst at Sharmatech".into()),
+            messages: Some(vec![Message {
+                direction: Direction::Inbound,
+                text: text.into(),
+            }]),
+            ..Profile::default()
+        };
+        let mut author = sample("a", false, signed("Thanks LAKSHMI. Dr. Sharma-Iyer, Dr."));
+        author.author = Some("handwritten-a".into());
+        let mut samples = vec![
+            author,
+            sample("s", true, signed("Best, Lakshmi")),
+            sample("n", true, signed("no name here")),
+        ];
+        assert_eq!(drop_names(&mut samples, true, false), (1, 1));
+        // The author record is evaluated as written and trained on through its copy; the
+        // title "Dr." and the word that only contains the name ("Sharmatech") stay.
+        assert!(samples[0].evaluated_only && !samples[0].augmented);
+        let text = |s: &Sample| s.profile.messages.as_ref().unwrap()[0].text.clone();
+        assert_eq!(text(&samples[0]), "Thanks LAKSHMI. Dr. Sharma-Iyer, Dr.");
+        let twin = &samples[3];
+        assert!(twin.augmented && !twin.evaluated_only && twin.group == samples[0].group);
+        assert_eq!(text(twin), "Thanks . Dr. -, Dr.");
+        assert_eq!(
+            twin.profile.headline.as_deref(),
+            Some("Analyst at Sharmatech")
+        );
+        assert_eq!(twin.profile.name, samples[0].profile.name);
+        // Other records change in place; one without its name in its texts does not change.
+        assert_eq!(text(&samples[1]), "Best, ");
+        assert_eq!(text(&samples[2]), "no name here");
+        assert_eq!(samples.len(), 4);
+    }
+
+    #[test]
+    fn pool_names_leave_synthetic_texts_only() {
+        let p = |text: &str| Profile {
+            about: Some(text.into()),
+            ..Profile::default()
+        };
+        let text = "Thanks Wei, das Projekt startet. Dmitry";
+        let mut samples = vec![sample("s", true, p(text)), sample("f", true, p(text))];
+        samples[1].source = "file:agency".into();
+        assert_eq!(drop_names(&mut samples, false, true), (1, 0));
+        // Capitalised pool names go; "das", an ordinary word of the German banks, stays.
+        assert_eq!(
+            samples[0].profile.about.as_deref(),
+            Some("Thanks , das Projekt startet. ")
+        );
+        assert_eq!(samples[1].profile.about.as_deref(), Some(text));
     }
 }

@@ -75,6 +75,14 @@ pub struct AugmentConfig {
     /// Share of the eligible fakes that get copies (drawn with the seed); 0 means all.
     #[serde(default)]
     pub share: f64,
+    /// Train on texts without the person's own name: whole words of the name field are taken
+    /// out of every other text field, case aside (see `augment::drop_names`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub drop_own_names: bool,
+    /// Also take every given and family name of the generator's pool (capitalised whole
+    /// words) out of the synthetic profiles' texts: the names of the people they write to too.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub drop_pool_names: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -51,6 +51,9 @@ pub struct Sample {
     pub invitation: bool,
     /// A training copy made by [`super::augment`]: trained on, never evaluated.
     pub augmented: bool,
+    /// A record trained on through a copy without the person's own name
+    /// ([`super::augment::drop_names`]): evaluated as written, never trained on itself.
+    pub evaluated_only: bool,
 }
 
 fn from_pairs(records: Vec<(Profile, Meta)>, source: &str, out: &mut Vec<Sample>) {
@@ -68,6 +71,7 @@ fn from_pairs(records: Vec<(Profile, Meta)>, source: &str, out: &mut Vec<Sample>
             author: None,
             invitation: false,
             augmented: false,
+            evaluated_only: false,
         });
     }
 }
@@ -135,6 +139,7 @@ fn load_file(
             weight: f.weight,
             author: f.author.then(|| source.clone()),
             augmented: false,
+            evaluated_only: false,
             profile,
         });
     }
@@ -166,6 +171,15 @@ pub fn prepare(cfg: &TrainConfig, progress: &dyn Progress) -> Result<Vec<Sample>
         ));
     }
     samples.extend(copies);
+    let a = &cfg.augment;
+    if a.drop_own_names || a.drop_pool_names {
+        let (in_place, twins) =
+            super::augment::drop_names(&mut samples, a.drop_own_names, a.drop_pool_names);
+        progress.note(&format!(
+            "names taken out of the training texts: {in_place} records in place, {twins} author \
+             records through a training copy"
+        ));
+    }
     let count = |p: Part| samples.iter().filter(|s| s.part == p).count();
     progress.note(&format!(
         "{} labelled records: train {}, val {}, test {}",

@@ -28,7 +28,10 @@ pub fn fit(
     seed: u64,
 ) -> Result<LinearModel, TrainError> {
     let idx: Vec<usize> = (0..samples.len())
-        .filter(|&i| samples[i].part == Part::Train && include(&samples[i]))
+        .filter(|&i| {
+            let s = &samples[i];
+            s.part == Part::Train && !s.evaluated_only && include(s)
+        })
         .collect();
     let (w_pos, w_neg) = class_weights(idx.iter().map(|&i| &samples[i]));
     let refs: Vec<&RawDoc> = idx.iter().map(|&i| &docs[i]).collect();
