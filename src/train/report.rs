@@ -290,7 +290,19 @@ near-duplicate cluster).\n\n",
             .map(|c| c.to_string())
             .unwrap_or_default()
     ));
-    s.push_str(
+    let dropped = metrics
+        .pointer("/config/augment/drop_own_names")
+        .and_then(serde_json::Value::as_bool)
+        .unwrap_or(false);
+    let names_in_texts = if dropped {
+        "A name written in the texts (a signature, a reply) is read like any other word; these engines \
+were trained on texts without each person's own name (`[augment] drop_own_names`), which makes a name \
+move scores less, not never: `scripts/name_swap.py` measures it (training/README.md)."
+    } else {
+        "A name written in the texts (a signature, a reply) is read like any other word: \
+`scripts/name_swap.py` measures how much renaming a person there moves the scores."
+    };
+    s.push_str(&format!(
         "\n## Limits\n\n\
 - The labelled profiles are synthetic or from other platforms; performance on real LinkedIn approaches \
 is not measured here. Expect a drop on profiles unlike the training families.\n\
@@ -301,11 +313,38 @@ far lower, so most `review` flags on real traffic will be genuine profiles.\n\
 ## Fairness checks\n\n\
 - Names and usernames are never read (a test swaps names across profiles and requires identical scores); \
 locations and spoken-language lists are not read either.\n\
+- {names_in_texts}\n\
 - The text is normalised (look-alike letters, invisible characters) before tokenising, and no feature \
 counts what normalisation undid: inserting hidden characters moves the model's score by at most 0.05 \
 (tested over many profiles). Obfuscation is evidence for the rule engine and the hybrid instead.\n\
 - cresci-2015 is language-confounded (genuine mostly Italian, fakes English): the English-only subset is \
 reported separately above.\n",
-    );
+    ));
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_card_says_whether_names_were_taken_out_of_the_training_texts() {
+        let card = |metrics: serde_json::Value| {
+            model_card(
+                &metrics,
+                &BTreeMap::new(),
+                &BTreeMap::new(),
+                &BTreeMap::new(),
+            )
+        };
+        let dropped = card(serde_json::json!({"config": {"augment": {"drop_own_names": true}}}));
+        assert!(dropped.contains("trained on texts without each person's own name"));
+        for metrics in [
+            serde_json::json!({}),
+            serde_json::json!({"config": {"augment": {}}}),
+        ] {
+            let kept = card(metrics);
+            assert!(!kept.contains("own name") && kept.contains("scripts/name_swap.py"));
+        }
+    }
 }
