@@ -3,6 +3,7 @@
 
 mod architecture;
 mod data;
+mod docs;
 mod eval;
 mod evidence;
 mod habits;
