@@ -206,12 +206,12 @@ impl Classifier {
         self.weights.logit(e, &self.stats)
     }
 
-    fn evidence(&self, p: &Profile, r: &Reading, e: &Encoded, code: &str) -> Option<String> {
+    fn evidence(&self, p: &Profile, r: &Reading, code: &str) -> Option<String> {
         if let Some(s) = code.strip_prefix("section:") {
             let i = SECTIONS.iter().position(|n| *n == s)?;
             let shown = crate::evidence::excerpt_as_written(TextEncoder::section_parts(p, i), 80);
             return Some(if shown.is_empty() {
-                excerpt(&e.texts[i], 80)
+                excerpt(&r.texts[i], 80)
             } else {
                 shown
             });
@@ -253,7 +253,7 @@ impl Classifier {
         }
         .or_else(|| {
             Some(format!("{g}: not given")).filter(|_| {
-                self.stats.names.iter().zip(&e.features).any(|(n, v)| {
+                self.stats.names.iter().zip(&r.features).any(|(n, v)| {
                     n.strip_prefix("missing_").map(feature_group).as_deref() == Some(g) && *v == 1.0
                 })
             })
@@ -307,7 +307,7 @@ impl Classifier {
             contributions,
             truncated: e.truncated,
         }
-        .with_evidence(evidence_for, |code| self.evidence(p, r, &e, code))
+        .with_evidence(evidence_for, |code| self.evidence(p, r, code))
     }
 
     /// Scores a batch with all contributions (for explanations and the hybrid engine).

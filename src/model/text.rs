@@ -57,8 +57,6 @@ fn model_may_read(f: TextField) -> bool {
 pub struct Encoded {
     /// Per section: token ids then hashed-bigram ids (offset by the vocabulary size).
     pub ids: Vec<Vec<u32>>,
-    /// Per section: the normalised text, for evidence.
-    pub texts: Vec<String>,
     /// Raw (unstandardised) features, see [`crate::features::names`].
     pub features: Vec<f32>,
     /// Number of sections cut at the token limit.
@@ -180,7 +178,6 @@ impl TextEncoder {
             .collect();
         Encoded {
             ids,
-            texts: r.texts.clone(),
             features: r.features.clone(),
             truncated,
         }
