@@ -19,6 +19,7 @@ import argparse, json, re, statistics, subprocess, tempfile
 NAMES = ["Charlotte Thomas", "Kevin Wang", "Dmitry Lebedev", "Hossein Kazemi", "Fatima Kanaan",
          "Deepak Sharma", "Babajide Obi", "Mateus Oliveira", "Manon Fournier", "Lukas Müller",
          "Yuki Sato", "Magdalena Johansson"]
+TITLES = {"dr", "prof", "phd", "mba", "msc", "bsc", "mrs", "dipl", "ing", "cissp", "pmp"}
 TEXT = {"headline", "about", "text", "title", "company", "description", "school", "degree", "field"}
 
 p = argparse.ArgumentParser()
@@ -35,7 +36,10 @@ for f in a.files:
         if not line.strip():
             continue
         prof = json.loads(line)
-        parts = [w for w in re.split(r"[\s.]+", prof.get("name") or "") if len(w) > 2]
+        # Name words, not the punctuation around them ("Evans," in "Rebecca Evans, PhD") nor
+        # titles and degrees, which the engines read like any word.
+        parts = [w for w in re.split(r"\W+", prof.get("name") or "")
+                 if len(w) > 2 and w.lower() not in TITLES]
         texts = " ".join(m.get("text", "") for m in prof.get("messages") or [])
         if parts and any(re.search(rf"\b{re.escape(w)}\b", texts, flags=re.I) for w in parts):
             signing.append((prof, parts))
