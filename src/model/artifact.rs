@@ -75,6 +75,7 @@ impl Classifier {
             sections: config.sections.len(),
             features: stats.names.len(),
             pooling: config.pooling,
+            wide: config.wide,
         };
         let weights = Weights::from_named(dims, |name| tensor_vec(&tensors, name))?;
         if config.pooling == Pooling::Idf && weights.idf.len() != dims.rows {

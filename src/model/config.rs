@@ -28,6 +28,10 @@ pub struct ModelConfig {
     /// How each section's embeddings are pooled; the mean when not written.
     #[serde(default, skip_serializing_if = "Pooling::is_mean")]
     pub pooling: Pooling,
+    /// Whether each id also has a weight of its own added to the logit (a wide part); false
+    /// when not written.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub wide: bool,
 }
 
 /// `features.json`: names and standardisation statistics of the numeric features.

@@ -274,13 +274,13 @@ impl Classifier {
             .fetch_add(e.truncated as u64, Ordering::Relaxed);
         let feats = self.stats.apply(&e.features);
         let w = &self.weights;
-        let f = w.forward(w.input(&e.ids, &feats));
+        let f = w.forward(&e.ids, &feats);
         let mut contributions = Vec::with_capacity(SECTIONS.len() + self.groups.len());
         for (s, name) in SECTIONS.iter().enumerate() {
             if e.ids[s].is_empty() {
                 continue;
             }
-            let c = f.logit - w.occluded_logit(&f, &self.w1t, &w.section_inputs(s));
+            let c = f.logit - w.occluded_logit(&f, &self.w1t, s);
             contributions.push((format!("section:{name}"), c));
         }
         // A feature group is removed as the profile would be without it: its values absent

@@ -4,7 +4,9 @@
 //!
 //! Network: per section, the embeddings of its token and hashed-bigram ids pooled (their
 //! mean by default, see [`Pooling`]); the input is `[pooled sections (S x D), section present flags (S), standardised features (F)]`,
-//! then `Linear(In, H) -> ReLU -> Linear(H, 1)` gives the logit.
+//! then `Linear(In, H) -> ReLU -> Linear(H, 1)` gives the logit. With a wide part
+//! ([`Dims::wide`]), each id also has one weight of its own, pooled per section like the
+//! embeddings and added straight to the logit: a linear n-gram model inside the network.
 
 /// The name of each tensor in `model.safetensors`, which training's variables carry too
 /// (`crate::train`): the one place the names are spelled.
@@ -20,6 +22,8 @@ pub const B2: &str = "b2";
 /// The inverse document frequency of each embedding row, only with [`Pooling::Idf`] (fitted on
 /// the training records, never trained).
 pub const IDF: &str = "idf";
+/// The wide part's weight of each embedding row, only with [`Dims::wide`].
+pub const WIDE: &str = "wide";
 
 /// How a section's embeddings become one vector: each embedding is weighted by
 /// [`Pooling::weight`] of the number of ids in the section, then summed; with [`Pooling::Idf`],
@@ -66,6 +70,8 @@ pub struct Dims {
     pub sections: usize,
     pub features: usize,
     pub pooling: Pooling,
+    /// Whether each row also has a weight added to the logit (the wide part).
+    pub wide: bool,
 }
 
 impl Dims {
@@ -98,6 +104,8 @@ pub struct Weights {
     pub b2: f32,
     /// `rows`: each row's inverse document frequency with [`Pooling::Idf`], empty otherwise.
     pub idf: Vec<f32>,
+    /// `rows`: each row's wide weight with [`Dims::wide`], empty otherwise.
+    pub wide: Vec<f32>,
 }
 
 /// A forward pass kept for explanations.
@@ -105,6 +113,8 @@ pub struct Weights {
 pub struct Forward {
     pub input: Vec<f32>,
     pub pre: Vec<f32>,
+    /// Each section's pooled wide weight (empty without a wide part).
+    pub wide: Vec<f32>,
     pub logit: f32,
 }
 
@@ -167,6 +177,7 @@ impl Weights {
                 Pooling::Idf => get(IDF)?,
                 _ => Vec::new(),
             },
+            wide: if dims.wide { get(WIDE)? } else { Vec::new() },
         })
     }
 
@@ -183,43 +194,66 @@ impl Weights {
         }
         named.push((W1, &self.w1, vec![self.hidden, self.inputs()]));
         named.push((W2, &self.w2, vec![self.hidden]));
+        if !self.wide.is_empty() {
+            named.push((WIDE, &self.wide, vec![self.wide.len()]));
+        }
         named
+    }
+
+    /// Pools the rows of `table` (`width` values per row) named by the ids of one section into
+    /// `out` as [`Pooling`] says; ids out of range count for nothing. Returns false, leaving
+    /// `out` alone, for a section without a valid id.
+    fn pool(&self, sec: &[u32], table: &[f32], width: usize, out: &mut [f32]) -> bool {
+        let rows = self.rows() as u32;
+        let valid = sec.iter().filter(|&&i| i < rows).count();
+        if valid == 0 {
+            return false;
+        }
+        let mut idf_sum = 0.0f32;
+        for &i in sec.iter().filter(|&&i| i < rows) {
+            let row = &table[i as usize * width..(i as usize + 1) * width];
+            if self.pooling == Pooling::Idf {
+                let w = self.idf[i as usize];
+                idf_sum += w;
+                out.iter_mut().zip(row).for_each(|(o, v)| *o += w * v);
+            } else {
+                out.iter_mut().zip(row).for_each(|(o, v)| *o += v);
+            }
+        }
+        let inv = match self.pooling {
+            Pooling::Idf => 1.0 / idf_sum,
+            p => p.weight(valid),
+        };
+        out.iter_mut().for_each(|o| *o *= inv);
+        true
     }
 
     /// The input vector: pooled sections, presence flags, standardised features.
     pub fn input(&self, ids: &[Vec<u32>], features: &[f32]) -> Vec<f32> {
         let d = self.dim;
-        let rows = self.rows() as u32;
         let mut x = vec![0.0f32; self.inputs()];
         for (s, sec) in ids.iter().enumerate().take(self.sections) {
-            let valid = sec.iter().filter(|&&i| i < rows).count();
-            if valid == 0 {
-                continue;
+            if self.pool(sec, &self.emb, d, &mut x[s * d..(s + 1) * d]) {
+                x[self.sections * d + s] = 1.0;
             }
-            let out = &mut x[s * d..(s + 1) * d];
-            let mut idf_sum = 0.0f32;
-            for &i in sec.iter().filter(|&&i| i < rows) {
-                let row = &self.emb[i as usize * d..(i as usize + 1) * d];
-                if self.pooling == Pooling::Idf {
-                    let w = self.idf[i as usize];
-                    idf_sum += w;
-                    out.iter_mut().zip(row).for_each(|(o, v)| *o += w * v);
-                } else {
-                    out.iter_mut().zip(row).for_each(|(o, v)| *o += v);
-                }
-            }
-            let inv = match self.pooling {
-                Pooling::Idf => 1.0 / idf_sum,
-                p => p.weight(valid),
-            };
-            out.iter_mut().for_each(|o| *o *= inv);
-            x[self.sections * d + s] = 1.0;
         }
         let base = self.sections * d + self.sections;
         for (slot, f) in x[base..].iter_mut().zip(features) {
             *slot = *f;
         }
         x
+    }
+
+    /// Each section's pooled wide weight (empty without a wide part).
+    fn wide_terms(&self, ids: &[Vec<u32>]) -> Vec<f32> {
+        if self.wide.is_empty() {
+            return Vec::new();
+        }
+        let mut terms = vec![0.0f32; self.sections];
+        for (s, sec) in ids.iter().enumerate().take(self.sections) {
+            self.pool(sec, &self.wide, 1, &mut terms[s..s + 1]);
+        }
+        terms
     }
 
     fn output(&self, pre: &[f32]) -> f32 {
@@ -229,11 +263,12 @@ impl Weights {
     /// The logit of an encoded profile, its features standardised with `stats` (the scoring
     /// path's, which training's calibration also goes through).
     pub fn logit(&self, e: &super::Encoded, stats: &super::FeatureStats) -> f32 {
-        self.forward(self.input(&e.ids, &stats.apply(&e.features)))
-            .logit
+        self.forward(&e.ids, &stats.apply(&e.features)).logit
     }
 
-    pub fn forward(&self, input: Vec<f32>) -> Forward {
+    /// The forward pass of a profile's ids per section and standardised features.
+    pub fn forward(&self, ids: &[Vec<u32>], features: &[f32]) -> Forward {
+        let input = self.input(ids, features);
         let n = self.inputs();
         let pre: Vec<f32> = (0..self.hidden)
             .map(|h| {
@@ -241,16 +276,24 @@ impl Weights {
                 self.b1[h] + dot(row, &input)
             })
             .collect();
-        let logit = self.output(&pre);
-        Forward { input, pre, logit }
+        let wide = self.wide_terms(ids);
+        let logit = self.output(&pre) + wide.iter().sum::<f32>();
+        Forward {
+            input,
+            pre,
+            wide,
+            logit,
+        }
     }
 
-    /// The logit after setting the given inputs to zero (occlusion): for a section, its pooled
-    /// vector and presence flag, which is exactly the input of a profile without that section.
+    /// The logit without section `s` (occlusion): its pooled vector and presence flag set to
+    /// zero, and its wide weight left out, which is exactly a profile without that section.
     ///
     /// `w1t` is [`Weights::transposed`]: column access is then contiguous.
-    pub fn occluded_logit(&self, f: &Forward, w1t: &[f32], inputs: &[usize]) -> f32 {
+    pub fn occluded_logit(&self, f: &Forward, w1t: &[f32], s: usize) -> f32 {
+        let inputs = self.section_inputs(s);
         self.replaced_logit(f, w1t, inputs.iter().map(|&i| (i, 0.0)))
+            - f.wide.get(s).copied().unwrap_or(0.0)
     }
 
     /// The logit after replacing the given inputs by other values, computed from the hidden
@@ -272,7 +315,7 @@ impl Weights {
                 *p += w * delta;
             }
         }
-        self.output(&pre)
+        self.output(&pre) + f.wide.iter().sum::<f32>()
     }
 
     /// `w1` transposed to `inputs x hidden`, for [`Weights::occluded_logit`].
@@ -317,6 +360,7 @@ mod tests {
             w2: vec![1.0, -1.0],
             b2: 0.5,
             idf: Vec::new(),
+            wide: Vec::new(),
         }
     }
 
@@ -325,12 +369,28 @@ mod tests {
         let w = tiny();
         let x = w.input(&[vec![0, 1]], &[1.0]);
         assert_eq!(x, vec![0.5, 0.5, 1.0, 1.0]);
-        let f = w.forward(x);
+        let f = w.forward(&[vec![0, 1]], &[1.0]);
+        assert_eq!(f.input, x);
         // pre0 = 0.5 + 0.5 + 2 = 3; pre1 = 0.1 + 0.5 - 1 = -0.4 -> relu 0.
         assert!((f.logit - 3.5).abs() < 1e-6);
-        let occluded = w.occluded_logit(&f, &w.transposed(), &w.section_inputs(0));
+        let occluded = w.occluded_logit(&f, &w.transposed(), 0);
         // Without the section: pre0 = 2, pre1 = 0.1 - 1 < 0.
         assert!((occluded - 2.5).abs() < 1e-6);
+    }
+
+    #[test]
+    fn the_wide_part_adds_each_sections_pooled_weights_to_the_logit() {
+        let w = Weights {
+            wide: vec![0.4, -1.0],
+            ..tiny()
+        };
+        // The mean of the two rows' weights, -0.3, on top of the network's 3.5.
+        let f = w.forward(&[vec![0, 1]], &[1.0]);
+        assert!((f.logit - 3.2).abs() < 1e-6);
+        // Occluding the section takes its wide weight out too.
+        assert!((w.occluded_logit(&f, &w.transposed(), 0) - 2.5).abs() < 1e-6);
+        let names: Vec<&str> = w.named().iter().map(|(n, _, _)| *n).collect();
+        assert_eq!(names, [B1, B2, EMB, W1, W2, WIDE]);
     }
 
     #[test]

@@ -157,6 +157,11 @@ pub struct ArchConfig {
     /// given, and then not written, so that older records keep their bytes.
     #[serde(default, skip_serializing_if = "crate::model::net::Pooling::is_mean")]
     pub pooling: crate::model::net::Pooling,
+    /// A wide part: each token and bigram id also gets one weight of its own, pooled per
+    /// section and added to the logit (a linear n-gram model trained inside the network).
+    /// Off when not given, and then not written.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub wide: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -17,7 +17,7 @@ use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
 use super::init::randn;
-use crate::model::net::{Pooling, B1, B2, EMB, IDF, W1, W2};
+use crate::model::net::{Pooling, B1, B2, EMB, IDF, W1, W2, WIDE};
 use crate::model::{Dims, Weights};
 
 /// One encoded training example: ids per section, standardised features, label and weight.
@@ -52,6 +52,8 @@ pub struct Net {
     text_b: Tensor,
     /// Each embedding row's idf, with idf pooling only.
     idf: Option<Tensor>,
+    /// Each row's wide weight (`rows x 1`), with a wide part only.
+    wide: Option<Tensor>,
     device: Device,
 }
 
@@ -112,6 +114,11 @@ impl Net {
             Pooling::Idf => Some(vb.get_with_hints(rows, IDF, Init::Const(1.0))?),
             _ => None,
         };
+        // The wide part starts at zero: the network starts as without it.
+        let wide = match dims.wide {
+            true => Some(vb.get_with_hints((rows, 1), WIDE, zero)?),
+            false => None,
+        };
         Ok(Net {
             dims: *dims,
             head: Head::Full,
@@ -123,6 +130,7 @@ impl Net {
             text_w,
             text_b,
             idf,
+            wide,
             device: vb.device().clone(),
         })
     }
@@ -142,10 +150,13 @@ impl Net {
 
     /// The variables a stage with the selected head trains: the embeddings and that head's.
     pub fn vars(&self) -> candle_core::Result<Vec<Var>> {
-        let tensors = match self.head {
+        let mut tensors = match self.head {
             Head::Text => vec![&self.emb, &self.text_w, &self.text_b],
             Head::Full => vec![&self.emb, &self.w1, &self.b1, &self.w2, &self.b2],
         };
+        if let (Head::Full, Some(wide)) = (self.head, &self.wide) {
+            tensors.push(wide);
+        }
         tensors.into_iter().map(Var::from_tensor).collect()
     }
 
@@ -160,29 +171,38 @@ impl Net {
         Ok(Snapshot { vars, values })
     }
 
-    fn pooled(&self, b: &Batch) -> candle_core::Result<Tensor> {
-        let (sections, dim) = (self.dims.sections, self.dims.dim);
-        let zeros = Tensor::zeros((b.size * sections, dim), DType::F32, &self.device)?;
-        let pooled = if b.tokens == 0 {
-            zeros
-        } else {
-            let e = self.emb.index_select(&b.ids, 0)?.broadcast_mul(&b.wts)?;
-            match &self.idf {
-                None => zeros.index_add(&b.seg, &e, 0)?,
-                // Each embedding weighs its id's idf (fixed: no gradient flows into it), and
-                // each section's sum is divided by the sum of its ids' idfs; an empty
-                // section's sum stays zero.
-                Some(idf) => {
-                    let w = idf.detach().index_select(&b.ids, 0)?.unsqueeze(1)?;
-                    let sums = zeros.index_add(&b.seg, &e.broadcast_mul(&w)?, 0)?;
-                    let norm = Tensor::zeros((b.size * sections, 1), DType::F32, &self.device)?
+    /// The rows of `table` named by the batch's ids pooled per section, `(B x S) x width`.
+    fn pool(&self, table: &Tensor, b: &Batch) -> candle_core::Result<Tensor> {
+        let width = table.dim(1)?;
+        let zeros = Tensor::zeros(
+            (b.size * self.dims.sections, width),
+            DType::F32,
+            &self.device,
+        )?;
+        if b.tokens == 0 {
+            return Ok(zeros);
+        }
+        let e = table.index_select(&b.ids, 0)?.broadcast_mul(&b.wts)?;
+        match &self.idf {
+            None => zeros.index_add(&b.seg, &e, 0),
+            // Each row weighs its id's idf (fixed: no gradient flows into it), and each
+            // section's sum is divided by the sum of its ids' idfs; an empty section's sum
+            // stays zero.
+            Some(idf) => {
+                let w = idf.detach().index_select(&b.ids, 0)?.unsqueeze(1)?;
+                let sums = zeros.index_add(&b.seg, &e.broadcast_mul(&w)?, 0)?;
+                let norm =
+                    Tensor::zeros((b.size * self.dims.sections, 1), DType::F32, &self.device)?
                         .index_add(&b.seg, &w, 0)?
                         .maximum(1e-12)?;
-                    sums.broadcast_div(&norm)?
-                }
+                sums.broadcast_div(&norm)
             }
-        };
-        pooled.reshape((b.size, sections * dim))
+        }
+    }
+
+    fn pooled(&self, b: &Batch) -> candle_core::Result<Tensor> {
+        let (sections, dim) = (self.dims.sections, self.dims.dim);
+        self.pool(&self.emb, b)?.reshape((b.size, sections * dim))
     }
 
     /// The logits of the selected head, `B`; `train` applies the batch's dropout mask.
@@ -203,7 +223,21 @@ impl Net {
                     (Some(m), true) => h.mul(m)?,
                     _ => h,
                 };
-                h.matmul(&self.w2.t()?)?.broadcast_add(&self.b2)?.squeeze(1)
+                let logits = h
+                    .matmul(&self.w2.t()?)?
+                    .broadcast_add(&self.b2)?
+                    .squeeze(1)?;
+                match &self.wide {
+                    // Each section's pooled wide weight, summed over the sections (a section
+                    // that section dropout removed has no ids in the batch, so none).
+                    Some(wide) => logits.add(
+                        &self
+                            .pool(wide, b)?
+                            .reshape((b.size, self.dims.sections))?
+                            .sum(1)?,
+                    ),
+                    None => Ok(logits),
+                }
             }
         }
     }
@@ -348,6 +382,7 @@ mod tests {
         sections: 3,
         features: 2,
         pooling: Pooling::Mean,
+        wide: false,
     };
 
     fn examples() -> Vec<Example> {
@@ -380,6 +415,13 @@ mod tests {
                 .set_one(IDF, Tensor::from_vec(idf, dims.rows, dev).unwrap())
                 .unwrap();
         }
+        if dims.wide {
+            // Weights that differ by row (they start at zero).
+            let wide: Vec<f32> = (0..dims.rows).map(|r| (r % 5) as f32 * 0.3 - 0.6).collect();
+            vars.clone()
+                .set_one(WIDE, Tensor::from_vec(wide, (dims.rows, 1), dev).unwrap())
+                .unwrap();
+        }
         let b1: Vec<f32> = (0..DIMS.hidden).map(|h| 0.1 * h as f32 - 0.2).collect();
         let mut vars = vars.clone();
         vars.set_one(B1, Tensor::from_vec(b1, DIMS.hidden, dev).unwrap())
@@ -391,8 +433,16 @@ mod tests {
 
     #[test]
     fn the_scoring_forward_pass_equals_the_training_one_on_the_same_weights() {
-        for pooling in [Pooling::Mean, Pooling::Sum, Pooling::Sqrt, Pooling::Idf] {
-            let dims = Dims { pooling, ..DIMS };
+        let variants = [Pooling::Mean, Pooling::Sum, Pooling::Sqrt, Pooling::Idf]
+            .into_iter()
+            .map(|pooling| (pooling, false))
+            .chain([(Pooling::Mean, true), (Pooling::Idf, true)]);
+        for (pooling, wide) in variants {
+            let dims = Dims {
+                pooling,
+                wide,
+                ..DIMS
+            };
             let vars = VarMap::new();
             let net = net_with(&vars, dims);
             let ex = examples();
@@ -406,8 +456,9 @@ mod tests {
             let w = weights(&vars, dims).unwrap();
             assert_eq!(w.b2, 0.3);
             assert_eq!(w.idf.len(), if pooling == Pooling::Idf { 30 } else { 0 });
+            assert_eq!(w.wide.len(), if wide { 30 } else { 0 });
             for (e, z) in ex.iter().zip(&trained) {
-                let scored = w.forward(w.input(&e.ids, &e.features)).logit;
+                let scored = w.forward(&e.ids, &e.features).logit;
                 assert!(
                     (scored - z).abs() < 1e-5,
                     "{pooling:?}: scored {scored}, trained {z}"

@@ -83,6 +83,7 @@ pub fn fit_model(
         rule_features: m.rule_features,
         sections: SECTIONS.iter().map(|s| s.to_string()).collect(),
         pooling: m.pooling,
+        wide: m.wide,
     };
     let classifier = Classifier::new(model_cfg, encoder, weights, stats, calibration)?;
     Ok(FittedModel {
@@ -198,6 +199,7 @@ fn fit_net(
         sections: SECTIONS.len(),
         features: stats.names.len(),
         pooling: m.pooling,
+        wide: m.wide,
     };
     let mut vars = VarMap::new();
     let mut net = Net::new(&dims, seeded(&vars, &mut rng, device))?;
