@@ -5,6 +5,7 @@
 //! card) and the artifact. The library prints nothing: it reports to a [`Progress`].
 
 mod augment;
+mod batch;
 pub mod config;
 pub mod data;
 mod ensemble;

@@ -17,10 +17,11 @@ use crate::model::{
 };
 use crate::rules::RuleSet;
 
+use super::batch::{Batch, Example, Noise};
 use super::config::{self, TrainConfig};
 use super::data::{Part, Sample};
 use super::init::seeded;
-use super::net::{bce, weights, Batch, Example, Head, Net, Noise};
+use super::net::{bce, weights, Head, Net};
 use super::{round6, EpochLog, Progress, TrainError};
 
 /// Thresholds at two false-positive rates (the model's calibration's, which the
