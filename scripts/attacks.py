@@ -9,7 +9,7 @@ profile set ("typical counts": 500 connections, 800 followers, 120 posts, 40 end
 which the platform sets, are left as they are). Prints, per engine and edit,
 how many flagged fakes the edit turned `genuine`. Usage:
 
-    scripts/attacks.py [--bin target/release/linkscreen] [FILE] [--engines ensemble,linear,model]
+    scripts/attacks.py [--bin target/release/linkscreen] [--model DIR] [FILE] [--engines ensemble,linear,model]
 """
 import argparse, json, subprocess, tempfile
 
@@ -17,6 +17,7 @@ p = argparse.ArgumentParser()
 p.add_argument("file", nargs="?", default="datasets/holdout/profiles.jsonl")
 p.add_argument("--bin", default="target/release/linkscreen")
 p.add_argument("--engines", default="ensemble,linear,model,rules,hybrid")
+p.add_argument("--model", help="a model directory instead of the one in the binary")
 a = p.parse_args()
 
 rows = [json.loads(l) for l in open(a.file, encoding="utf-8") if l.strip()]
@@ -62,7 +63,8 @@ def verdicts(engine, profiles):
         for q in profiles:
             f.write(json.dumps(q, ensure_ascii=False) + "\n")
         f.flush()
-        out = subprocess.run([a.bin, "score", f.name, "--engine", engine],
+        model = ["--model", a.model] if a.model else []
+        out = subprocess.run([a.bin, "score", f.name, "--engine", engine, *model],
                              capture_output=True, text=True, check=True).stdout
     return [json.loads(l)["verdict"] for l in out.splitlines()]
 

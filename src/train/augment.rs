@@ -1,6 +1,7 @@
 //! Training copies of fakes as an adversary would dress them: a career padded with eight older
-//! positions taken from genuine profiles, or the counts of a genuine profile. Labelled fake like
-//! their originals, they teach the engines that such padding is no evidence of a real person.
+//! positions taken from genuine profiles, the counts of a genuine profile, or (optionally) no
+//! messages at all. Labelled fake like their originals, they teach the engines that such edits
+//! are no evidence of a real person.
 //! Only synthetic and file fakes in the training split are copied (the public sets are other
 //! platforms), and each copy keeps its original's group and author, so that a held-out author
 //! never leaks through a copy.
@@ -69,7 +70,7 @@ fn with_counts(p: &Profile, donor: &Profile) -> Profile {
 
 /// The augmented copies of `samples` (to be appended to them).
 pub fn copies(samples: &[Sample], cfg: &AugmentConfig, seed: u64) -> Vec<Sample> {
-    if !cfg.padded_career && !cfg.typical_counts {
+    if !cfg.padded_career && !cfg.typical_counts && !cfg.no_messages {
         return Vec::new();
     }
     let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0xa5a5_0001);
@@ -113,6 +114,18 @@ pub fn copies(samples: &[Sample], cfg: &AugmentConfig, seed: u64) -> Vec<Sample>
             p.id = format!("{}~counts", p.id);
             out.push(Sample {
                 profile: p,
+                augmented: true,
+                ..s.clone()
+            });
+        }
+        // Draws nothing, so the other copies are drawn as without it.
+        if cfg.no_messages && s.profile.messages.as_ref().is_some_and(|m| !m.is_empty()) {
+            out.push(Sample {
+                profile: Profile {
+                    id: format!("{}~silent", s.profile.id),
+                    messages: None,
+                    ..s.profile.clone()
+                },
                 augmented: true,
                 ..s.clone()
             });
@@ -253,6 +266,7 @@ mod tests {
         let cfg = AugmentConfig {
             padded_career: true,
             typical_counts: true,
+            no_messages: false,
             share: 0.0,
             drop_own_names: false,
             drop_pool_names: false,
@@ -305,6 +319,57 @@ mod tests {
         assert_eq!(text(&samples[1]), "Best, ");
         assert_eq!(text(&samples[2]), "no name here");
         assert_eq!(samples.len(), 4);
+    }
+
+    #[test]
+    fn a_fake_that_writes_gets_a_silent_copy_without_changing_the_other_copies() {
+        let genuine = Profile {
+            connections: Some(480),
+            experience: Some(vec![Position {
+                title: Some("Process engineer".into()),
+                ..Position::default()
+            }]),
+            ..Profile::default()
+        };
+        let writes = Profile {
+            messages: Some(vec![crate::profile::Message {
+                direction: crate::profile::Direction::Inbound,
+                text: "A paid consultation?".into(),
+            }]),
+            ..Profile::default()
+        };
+        let samples = vec![
+            sample("g", false, genuine),
+            sample("w", true, writes),
+            sample("q", true, Profile::default()),
+        ];
+        let mut cfg = AugmentConfig {
+            padded_career: true,
+            typical_counts: true,
+            share: 0.0,
+            ..AugmentConfig::default()
+        };
+        let without = copies(&samples, &cfg, 3);
+        cfg.no_messages = true;
+        let with = copies(&samples, &cfg, 3);
+        // One more copy, of the fake that writes only, and the others drawn as before.
+        assert_eq!(with.len(), without.len() + 1);
+        let silent: Vec<&Sample> = with
+            .iter()
+            .filter(|s| s.profile.id.ends_with("~silent"))
+            .collect();
+        assert_eq!(silent.len(), 1);
+        assert!(silent[0].fake && silent[0].augmented && silent[0].group == "w");
+        assert_eq!(silent[0].profile.messages, None);
+        let others: Vec<&Sample> = with
+            .iter()
+            .filter(|s| !s.profile.id.ends_with("~silent"))
+            .collect();
+        assert_eq!(others.len(), without.len());
+        assert!(others
+            .iter()
+            .zip(&without)
+            .all(|(a, b)| a.profile == b.profile));
     }
 
     #[test]

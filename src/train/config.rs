@@ -72,6 +72,10 @@ pub struct AugmentConfig {
     /// Add, for every such fake, a copy with the counts of a random genuine profile.
     #[serde(default)]
     pub typical_counts: bool,
+    /// Add, for every such fake that writes a message, a copy without its messages (the
+    /// adversary who sends a bare invitation). Off when not given, and then not written.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub no_messages: bool,
     /// Share of the eligible fakes that get copies (drawn with the seed); 0 means all.
     #[serde(default)]
     pub share: f64,
