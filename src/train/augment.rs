@@ -15,7 +15,7 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use regex::Regex;
 
-use super::config::AugmentConfig;
+use super::config::{AugmentConfig, NoMessages};
 use super::data::{Part, Sample};
 use crate::profile::{Position, Profile, YearMonth};
 
@@ -70,7 +70,7 @@ fn with_counts(p: &Profile, donor: &Profile) -> Profile {
 
 /// The augmented copies of `samples` (to be appended to them).
 pub fn copies(samples: &[Sample], cfg: &AugmentConfig, seed: u64) -> Vec<Sample> {
-    if !cfg.padded_career && !cfg.typical_counts && !cfg.no_messages {
+    if !cfg.padded_career && !cfg.typical_counts && cfg.no_messages.is_off() {
         return Vec::new();
     }
     let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0xa5a5_0001);
@@ -119,7 +119,7 @@ pub fn copies(samples: &[Sample], cfg: &AugmentConfig, seed: u64) -> Vec<Sample>
             });
         }
         // Draws nothing, so the other copies are drawn as without it.
-        if cfg.no_messages && s.profile.messages.as_ref().is_some_and(|m| !m.is_empty()) {
+        if !cfg.no_messages.is_off() && s.profile.messages.as_ref().is_some_and(|m| !m.is_empty()) {
             out.push(Sample {
                 profile: Profile {
                     id: format!("{}~silent", s.profile.id),
@@ -127,6 +127,7 @@ pub fn copies(samples: &[Sample], cfg: &AugmentConfig, seed: u64) -> Vec<Sample>
                     ..s.profile.clone()
                 },
                 augmented: true,
+                linear_only: cfg.no_messages == NoMessages::Linear,
                 ..s.clone()
             });
         }
@@ -243,6 +244,7 @@ mod tests {
             author: None,
             invitation: false,
             augmented: false,
+            linear_only: false,
             evaluated_only: false,
         }
     }
@@ -266,7 +268,7 @@ mod tests {
         let cfg = AugmentConfig {
             padded_career: true,
             typical_counts: true,
-            no_messages: false,
+            no_messages: NoMessages::Off,
             share: 0.0,
             drop_own_names: false,
             drop_pool_names: false,
@@ -350,7 +352,7 @@ mod tests {
             ..AugmentConfig::default()
         };
         let without = copies(&samples, &cfg, 3);
-        cfg.no_messages = true;
+        cfg.no_messages = NoMessages::All;
         let with = copies(&samples, &cfg, 3);
         // One more copy, of the fake that writes only, and the others drawn as before.
         assert_eq!(with.len(), without.len() + 1);
@@ -360,6 +362,9 @@ mod tests {
             .collect();
         assert_eq!(silent.len(), 1);
         assert!(silent[0].fake && silent[0].augmented && silent[0].group == "w");
+        assert!(!silent[0].linear_only);
+        cfg.no_messages = NoMessages::Linear;
+        assert!(copies(&samples, &cfg, 3).iter().any(|s| s.linear_only));
         assert_eq!(silent[0].profile.messages, None);
         let others: Vec<&Sample> = with
             .iter()

@@ -62,6 +62,24 @@ fn default_fake_fpr() -> f64 {
     0.02
 }
 
+/// Which engines train on the copies of fakes without their messages.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum NoMessages {
+    #[default]
+    Off,
+    /// The linear engine only; the neural model never sees the copies.
+    Linear,
+    /// The linear engine and the neural model.
+    All,
+}
+
+impl NoMessages {
+    pub fn is_off(&self) -> bool {
+        *self == NoMessages::Off
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AugmentConfig {
@@ -73,9 +91,10 @@ pub struct AugmentConfig {
     #[serde(default)]
     pub typical_counts: bool,
     /// Add, for every such fake that writes a message, a copy without its messages (the
-    /// adversary who sends a bare invitation). Off when not given, and then not written.
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub no_messages: bool,
+    /// adversary who sends a bare invitation), for the linear engine only or for both learned
+    /// engines. Off when not given, and then not written.
+    #[serde(default, skip_serializing_if = "NoMessages::is_off")]
+    pub no_messages: NoMessages,
     /// Share of the eligible fakes that get copies (drawn with the seed); 0 means all.
     #[serde(default)]
     pub share: f64,

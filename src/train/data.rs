@@ -51,6 +51,8 @@ pub struct Sample {
     pub invitation: bool,
     /// A training copy made by [`super::augment`]: trained on, never evaluated.
     pub augmented: bool,
+    /// A training copy for the linear engine only (the neural model skips it).
+    pub linear_only: bool,
     /// A record trained on through a copy without the person's own name
     /// ([`super::augment::drop_names`]): evaluated as written, never trained on itself.
     pub evaluated_only: bool,
@@ -71,6 +73,7 @@ fn from_pairs(records: Vec<(Profile, Meta)>, source: &str, out: &mut Vec<Sample>
             author: None,
             invitation: false,
             augmented: false,
+            linear_only: false,
             evaluated_only: false,
         });
     }
@@ -139,6 +142,7 @@ fn load_file(
             weight: f.weight,
             author: f.author.then(|| source.clone()),
             augmented: false,
+            linear_only: false,
             evaluated_only: false,
             profile,
         });

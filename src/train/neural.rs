@@ -61,7 +61,8 @@ pub fn fit_model(
     device: &Device,
     progress: &dyn Progress,
 ) -> Result<FittedModel, TrainError> {
-    let is_train = |s: &Sample| s.part == Part::Train && !s.evaluated_only && include(s);
+    let is_train =
+        |s: &Sample| s.part == Part::Train && !s.evaluated_only && !s.linear_only && include(s);
     let encoder = fit_encoder(cfg, samples, &is_train, progress)?;
     let encoded: Vec<Encoded> = samples.iter().map(|s| encoder.encode(&s.profile)).collect();
     let stats = fit_stats(cfg, samples, &encoded, &is_train);
