@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, HashMap};
 use candle_core::{DType, Device, Tensor};
 
 use super::config::{Calibration, FeatureStats, ModelConfig};
-use super::net::{Dims, Pooling, Weights, IDF};
+use super::net::{Dims, Pooling, Weights, IDF, WIDE};
 use super::text::TextEncoder;
 use super::{Classifier, ModelError};
 use crate::rules::RuleSet;
@@ -78,15 +78,21 @@ impl Classifier {
             wide: config.wide,
         };
         let weights = Weights::from_named(dims, |name| tensor_vec(&tensors, name))?;
-        if config.pooling == Pooling::Idf && weights.idf.len() != dims.rows {
-            return Err(file_err(
-                "model.safetensors",
-                format!(
-                    "tensor {IDF}: {} values for {} embedding rows",
-                    weights.idf.len(),
-                    dims.rows
-                ),
-            ));
+        // One value per embedding row where the tensor is read; scoring indexes it by row.
+        for (name, read, values) in [
+            (IDF, config.pooling == Pooling::Idf, &weights.idf),
+            (WIDE, config.wide, &weights.wide),
+        ] {
+            if read && values.len() != dims.rows {
+                return Err(file_err(
+                    "model.safetensors",
+                    format!(
+                        "tensor {name}: {} values for {} embedding rows",
+                        values.len(),
+                        dims.rows
+                    ),
+                ));
+            }
         }
         let encoder = TextEncoder::new(
             tokenizer,

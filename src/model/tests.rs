@@ -105,36 +105,74 @@ fn feature_contributions_are_the_logit_change_when_the_inputs_are_removed() {
     }
 }
 
-#[test]
-fn an_idf_pooled_model_reads_its_idf_from_its_files_and_refuses_a_short_one() {
+/// The bytes of `model.safetensors` for weights `w`.
+fn safetensors_of(w: &Weights) -> Vec<u8> {
+    let named = w.named();
+    let tensors: Vec<(&str, &[f32], &[usize])> = named
+        .iter()
+        .map(|(n, d, s)| (*n, *d, s.as_slice()))
+        .collect();
+    safetensors_bytes(&tensors)
+}
+
+/// The embedded model with an optional per-row tensor switched on (`set` changes its config
+/// and weights): read back from its files as written, scoring otherwise than without it, and
+/// refused, naming the tensor, once `shorten` takes a value off.
+fn reads_an_optional_row_tensor(
+    tensor: &str,
+    set: impl Fn(&mut ModelConfig, &mut Weights),
+    shorten: impl Fn(&mut Weights),
+) {
     let c = Classifier::embedded().unwrap();
     let mut files = c.to_files().unwrap();
-    let mut config = c.config.clone();
-    config.pooling = net::Pooling::Idf;
+    let (mut config, mut w) = (c.config.clone(), c.weights.clone());
+    set(&mut config, &mut w);
     files.insert("config.json".into(), serde_json::to_vec(&config).unwrap());
-    let mut w = c.weights.clone();
-    w.pooling = net::Pooling::Idf;
-    w.idf = (0..w.rows()).map(|r| 1.0 + (r % 5) as f32).collect();
-    let with = |w: &Weights| {
-        let named = w.named();
-        let tensors: Vec<(&str, &[f32], &[usize])> = named
-            .iter()
-            .map(|(n, d, s)| (*n, *d, s.as_slice()))
-            .collect();
-        safetensors_bytes(&tensors)
-    };
-    files.insert("model.safetensors".into(), with(&w));
-    let idf = Classifier::from_files(&files).unwrap();
-    assert_eq!(idf.weights, w);
-    assert_eq!(idf.to_files().unwrap()["model.safetensors"], with(&w));
-    // The idf weights change the pooled sections, so the scores.
+    files.insert("model.safetensors".into(), safetensors_of(&w));
+    let read = Classifier::from_files(&files).unwrap();
+    assert_eq!(read.weights, w);
+    assert_eq!(
+        read.to_files().unwrap()["model.safetensors"],
+        safetensors_of(&w)
+    );
     let profiles = examples();
     assert_ne!(
-        idf.score_batch(&profiles).unwrap(),
+        read.score_batch(&profiles).unwrap(),
         c.score_batch(&profiles).unwrap()
     );
-    w.idf.pop();
-    files.insert("model.safetensors".into(), with(&w));
+    shorten(&mut w);
+    files.insert("model.safetensors".into(), safetensors_of(&w));
     let err = Classifier::from_files(&files).unwrap_err().to_string();
-    assert!(err.contains("tensor idf"), "{err}");
+    assert!(err.contains(&format!("tensor {tensor}")), "{err}");
+}
+
+#[test]
+fn an_idf_pooled_model_reads_its_idf_from_its_files_and_refuses_a_short_one() {
+    // The idf weights change the pooled sections, so the scores.
+    reads_an_optional_row_tensor(
+        net::IDF,
+        |config, w| {
+            config.pooling = net::Pooling::Idf;
+            w.pooling = net::Pooling::Idf;
+            w.idf = (0..w.rows()).map(|r| 1.0 + (r % 5) as f32).collect();
+        },
+        |w| {
+            w.idf.pop();
+        },
+    );
+}
+
+#[test]
+fn a_model_with_a_wide_part_reads_it_from_its_files_and_refuses_a_short_one() {
+    // The wide weights are added to the logits, so the scores change.
+    reads_an_optional_row_tensor(
+        net::WIDE,
+        |config, w| {
+            config.wide = true;
+            w.wide = (0..w.rows()).map(|r| (r % 7) as f32 * 0.1 - 0.3).collect();
+        },
+        |w| {
+            w.wide.pop();
+        },
+    );
 }
