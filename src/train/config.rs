@@ -185,6 +185,12 @@ pub struct ArchConfig {
     /// Off when not given, and then not written.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub wide: bool,
+    /// Raw features (names of `crate::features::names`) the neural model never reads: their
+    /// inputs are zero in training and their first-layer weights stay zero, so the scored
+    /// network gives them no weight whatever their value. Empty when not given, and then not
+    /// written.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ignore_features: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -257,6 +263,12 @@ impl TrainConfig {
         }
         if self.finetune.epochs == 0 {
             return bad("finetune.epochs must be at least 1");
+        }
+        let names = crate::features::names(m.rule_features);
+        if let Some(f) = m.ignore_features.iter().find(|f| !names.contains(f)) {
+            return Err(TrainError::Config(format!(
+                "model.ignore_features: unknown feature `{f}` (see features.json for the names)"
+            )));
         }
         for st in [&self.pretrain, &self.finetune] {
             if st.batch == 0 || st.lr <= 0.0 {

@@ -10,7 +10,7 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
 use crate::metrics::Ranked;
-use crate::model::net::{Pooling, IDF};
+use crate::model::net::{Pooling, IDF, W1};
 use crate::model::{
     train_tokenizer, Calibration, CalibrationParams, Classifier, Dims, Encoded, FeatureStats,
     ModelConfig, TextEncoder, Weights, FORMAT_VERSION, SECTIONS,
@@ -181,6 +181,15 @@ fn fit_net(
             .map(|(s, _)| on.as_deref().is_none_or(|o| o == "all" || s.source == o))
             .collect()
     };
+    // The features the network never reads (`[model] ignore_features`): zero in every example,
+    // with their first-layer weights set to zero below, so no gradient ever reaches them.
+    let ignored: Vec<usize> = stats
+        .names
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| m.ignore_features.contains(n))
+        .map(|(i, _)| i)
+        .collect();
     let examples = |part: Part, head: Head| -> Vec<Example> {
         samples
             .iter()
@@ -188,7 +197,11 @@ fn fit_net(
             .filter(|(s, e)| keep(s, e, part, head))
             .map(|(s, e)| Example {
                 ids: e.ids.clone(),
-                features: stats.apply(&e.features),
+                features: {
+                    let mut f = stats.apply(&e.features);
+                    ignored.iter().for_each(|&i| f[i] = 0.0);
+                    f
+                },
                 target: if s.fake { 1.0 } else { 0.0 },
                 weight: s.weight * if s.fake { w_pos } else { w_neg },
             })
@@ -208,6 +221,14 @@ fn fit_net(
     if dims.pooling == Pooling::Idf {
         let idf = fit_idf(data, dims.rows);
         vars.set_one(IDF, Tensor::from_vec(idf, dims.rows, device)?)?;
+    }
+    if !ignored.is_empty() {
+        let (base, inputs) = (dims.text_inputs(), dims.inputs());
+        let mut w1 = weights(&vars, dims)?.w1;
+        for row in w1.chunks_mut(inputs) {
+            ignored.iter().for_each(|&i| row[base + i] = 0.0);
+        }
+        vars.set_one(W1, Tensor::from_vec(w1, (dims.hidden, inputs), device)?)?;
     }
     let mut epochs = Vec::new();
     if cfg.pretrain.epochs > 0 {

@@ -137,3 +137,79 @@ fn train_rejects_a_bad_config() {
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("config"), "{}", run.stderr);
 }
+
+#[test]
+fn features_the_model_ignores_move_no_model_score_and_unknown_ones_are_refused() {
+    let smoke = std::fs::read_to_string(crate::root().join("training/smoke.toml")).unwrap();
+    let with = |ignored: &str| {
+        smoke.replace(
+            "[model]\n",
+            &format!("[model]\nignore_features = [{ignored}]\n"),
+        )
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("ignore.toml");
+    // Every input that reads the connection count: its own two, the two ratios over it, and the
+    // rule summary (rules such as `few_connections` read it too).
+    let ignored = concat!(
+        r#""log_connections", "missing_connections", "ratio_followers_connections", "#,
+        r#""missing_ratio_followers_connections", "ratio_endorsements_connections", "#,
+        r#""missing_ratio_endorsements_connections", "rule_warning_hits", "#,
+        r#""rule_warning_weight", "rule_genuine_weight""#
+    );
+    std::fs::write(&config, with(ignored)).unwrap();
+    let train = |out: &std::path::Path| {
+        linkscreen(&[
+            "train",
+            "--config",
+            path_str(&config),
+            "--out",
+            path_str(out),
+        ])
+    };
+    let out = dir.path().join("model");
+    let run = train(&out);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    // The same profiles with other connection counts, given or not: the model's scores stay.
+    let examples = std::fs::read_to_string(crate::root().join(EXAMPLES)).unwrap();
+    let mut changed = String::new();
+    for (i, line) in examples
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .enumerate()
+    {
+        let mut p: serde_json::Value = serde_json::from_str(line).unwrap();
+        let o = p.as_object_mut().unwrap();
+        match i % 2 {
+            0 => o.insert("connections".into(), serde_json::json!(500 + 37 * i)),
+            _ => o.remove("connections"),
+        };
+        changed.push_str(&format!("{p}\n"));
+    }
+    let (_keep, changed_path) = crate::temp_file("changed.jsonl", changed.as_bytes());
+    let score = |file: &str| {
+        let run = linkscreen(&[
+            "score",
+            file,
+            "--engine",
+            "model",
+            "--model",
+            path_str(&out),
+        ]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        records(&run.stdout)
+            .iter()
+            .map(|r| r["score"].as_f64().unwrap())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(score(EXAMPLES), score(path_str(&changed_path)));
+    // A name that is not a feature is a configuration error, said before any training.
+    std::fs::write(&config, with(r#""log_conections""#)).unwrap();
+    let run = train(&dir.path().join("other"));
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("unknown feature `log_conections`"),
+        "{}",
+        run.stderr
+    );
+}
