@@ -230,8 +230,22 @@ without its obfuscation rule); \
 an MLP head giving one logit; temperature scaling and thresholds chosen on validation. \
 Reasons are occlusion contributions (logit change when a section or feature group is removed). \
 The hybrid engine stacks the calibrated score's log-odds and the shipped rules' evidence with \
-coefficients and thresholds fitted on the validation split (`hybrid.json`).\n\n\
-## Data and licences\n\n\
+coefficients and thresholds fitted on the validation split (`hybrid.json`).\n\n",
+    );
+    let ignored: Vec<&str> = metrics
+        .pointer("/config/model/ignore_features")
+        .and_then(serde_json::Value::as_array)
+        .map(|v| v.iter().filter_map(serde_json::Value::as_str).collect())
+        .unwrap_or_default();
+    if !ignored.is_empty() {
+        s.push_str(&format!(
+            "The neural model gives no weight to these features, which the linear engine reads \
+(`[model] ignore_features`: zero inputs in training, zero first-layer weights): {}.\n\n",
+            ignored.join(", ")
+        ));
+    }
+    s.push_str(
+        "## Data and licences\n\n\
 Synthetic profiles from `linkscreen synth` (generated, no personal data); hand-written profiles by four \
 independent authors (`../shared/datasets/handwritten`, invented people, weighted per the config); public \
 sets when present: EMSCAD \
@@ -327,16 +341,18 @@ reported separately above.\n",
 mod tests {
     use super::*;
 
+    /// The card of a run with these metrics and no figures.
+    fn card(metrics: serde_json::Value) -> String {
+        model_card(
+            &metrics,
+            &BTreeMap::new(),
+            &BTreeMap::new(),
+            &BTreeMap::new(),
+        )
+    }
+
     #[test]
     fn the_card_says_whether_names_were_taken_out_of_the_training_texts() {
-        let card = |metrics: serde_json::Value| {
-            model_card(
-                &metrics,
-                &BTreeMap::new(),
-                &BTreeMap::new(),
-                &BTreeMap::new(),
-            )
-        };
         let dropped = card(serde_json::json!({"config": {"augment": {"drop_own_names": true}}}));
         assert!(dropped.contains("trained on texts without each person's own name"));
         for metrics in [
@@ -346,5 +362,14 @@ mod tests {
             let kept = card(metrics);
             assert!(!kept.contains("own name") && kept.contains("scripts/name_swap.py"));
         }
+    }
+
+    #[test]
+    fn the_card_names_the_features_the_neural_model_ignores() {
+        let ignoring = card(serde_json::json!({"config": {"model": {
+            "ignore_features": ["log_posts", "missing_posts"]}}}));
+        assert!(ignoring.contains("gives no weight to these features"));
+        assert!(ignoring.contains("log_posts, missing_posts."));
+        assert!(!card(serde_json::json!({})).contains("gives no weight"));
     }
 }
