@@ -173,12 +173,8 @@ fn pool_names() -> &'static Regex {
 /// `p` with the words of its own name (with `own`) and every name of the generator's pool (with
 /// `pool`) taken out of its texts, or `None` when no text holds one.
 fn without_names(p: &Profile, own: bool, pool: bool) -> Option<Profile> {
-    let names: Vec<Regex> = own
-        .then(|| own_name(p))
-        .flatten()
-        .into_iter()
-        .chain(pool.then(|| pool_names().clone()))
-        .collect();
+    let own = own.then(|| own_name(p)).flatten();
+    let names: Vec<&Regex> = own.iter().chain(pool.then(pool_names)).collect();
     let mut q = p.clone();
     let mut changed = false;
     q.for_each_read_text_mut(|t| {
@@ -334,8 +330,8 @@ mod tests {
             ..Profile::default()
         };
         let writes = Profile {
-            messages: Some(vec![crate::profile::Message {
-                direction: crate::profile::Direction::Inbound,
+            messages: Some(vec![Message {
+                direction: Direction::Inbound,
                 text: "A paid consultation?".into(),
             }]),
             ..Profile::default()
