@@ -186,7 +186,9 @@ pub struct RawDoc {
 
 /// Term counts of one section's text.
 fn term_counts(h: &HashingConfig, section: usize, text: &str) -> Vec<(u32, f32)> {
-    let mut slots = Vec::new();
+    // About one word per five bytes, each hashed twice and paired twice: reserving that much
+    // spares the vector most of its regrowing.
+    let mut slots = Vec::with_capacity(text.len().min(h.max_words * 8));
     h.grams(section, text, |s, _, _| slots.push(s));
     slots.sort_unstable();
     let mut out: Vec<(u32, f32)> = Vec::with_capacity(slots.len());

@@ -153,6 +153,7 @@ impl TextEncoder {
     /// Token ids followed by hashed-bigram ids.
     pub fn with_bigrams(&self, mut ids: Vec<u32>) -> Vec<u32> {
         let n = ids.len();
+        ids.reserve(n.saturating_sub(1));
         for i in 1..n {
             let h = hash_pair(ids[i - 1], ids[i]) % self.buckets as u64;
             ids.push(self.vocab + h as u32);
