@@ -120,32 +120,46 @@ impl Ensemble {
         &self.params
     }
 
-    /// The parts' assessments of one profile merged into the ensemble's.
-    fn merge(&self, parts: Vec<Assessment>) -> Assessment {
+    /// The parts' assessments of one profile merged into the ensemble's; `p` and `memo` are the
+    /// profile and the memo they were scored with, for the evidence of the reasons kept.
+    fn merge(&self, parts: Vec<Assessment>, p: &Profile, memo: &Memo) -> Assessment {
         let probabilities: Vec<f32> = parts.iter().map(|a| a.score).collect();
         let score = self.params.score(&probabilities);
         let c = self.params.calibration;
         let most = parts.iter().map(|a| a.reasons.len()).max().unwrap_or(0);
         let share = c.a / parts.len().max(1) as f32;
-        let mut reasons: Vec<Reason> = Vec::new();
+        // Each reason with the part that gave it first, whose evidence it keeps.
+        let mut reasons: Vec<(Reason, &dyn Scorer)> = Vec::new();
         for (a, engine) in parts.into_iter().zip(&self.parts) {
             let k = share * engine.reason_scale();
             for r in a.reasons {
-                match reasons.iter_mut().find(|m| m.code == r.code) {
-                    Some(m) => m.weight += k * r.weight,
-                    None => reasons.push(Reason {
-                        weight: k * r.weight,
-                        ..r
-                    }),
+                match reasons.iter_mut().find(|(m, _)| m.code == r.code) {
+                    Some((m, _)) => m.weight += k * r.weight,
+                    None => reasons.push((
+                        Reason {
+                            weight: k * r.weight,
+                            ..r
+                        },
+                        engine.as_ref(),
+                    )),
                 }
             }
         }
-        for r in &mut reasons {
+        for (r, _) in &mut reasons {
             r.weight = (r.weight * 1000.0).round() / 1000.0;
         }
-        reasons.retain(|r| r.weight != 0.0);
-        reasons.sort_by(|x, y| y.weight.abs().total_cmp(&x.weight.abs()));
+        reasons.retain(|(r, _)| r.weight != 0.0);
+        reasons.sort_by(|(x, _), (y, _)| y.weight.abs().total_cmp(&x.weight.abs()));
         reasons.truncate(most);
+        let reasons = reasons
+            .into_iter()
+            .map(|(mut r, engine)| {
+                if r.evidence.is_none() {
+                    r.evidence = engine.deferred_evidence(p, memo, &r.code);
+                }
+                r
+            })
+            .collect();
         Assessment { score, reasons }
     }
 }
@@ -168,7 +182,7 @@ impl Scorer for Ensemble {
         // its rule hits), the next reuses.
         let mut per_part = Vec::with_capacity(self.parts.len());
         for e in &self.parts {
-            let scored = e.score_shared(profiles, memos)?;
+            let scored = e.score_shared_deferring_evidence(profiles, memos)?;
             if scored.len() != profiles.len() {
                 return Err(ScoreError::Model(format!(
                     "the ensemble's {} part scored {} of {} profiles",
@@ -180,7 +194,10 @@ impl Scorer for Ensemble {
             per_part.push(scored.into_iter());
         }
         Ok((0..profiles.len())
-            .map(|_| self.merge(per_part.iter_mut().filter_map(Iterator::next).collect()))
+            .map(|i| {
+                let parts = per_part.iter_mut().filter_map(Iterator::next).collect();
+                self.merge(parts, &profiles[i], &memos[i])
+            })
             .collect())
     }
 
@@ -280,6 +297,107 @@ mod tests {
         let a = &e.score_batch(&[Profile::default()]).unwrap()[0];
         assert_eq!(a.reasons.len(), 1);
         assert!((a.reasons[0].weight - 1.0).abs() < 1e-6);
+    }
+
+    /// A part whose reasons' evidence is "evidence of CODE", given with its scores or, when the
+    /// ensemble defers it, asked for afterwards (and counted).
+    struct Deferring(
+        EngineKind,
+        Vec<(&'static str, f32)>,
+        std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    );
+
+    impl Deferring {
+        fn reasons(&self, evidence: bool) -> Vec<Reason> {
+            self.1
+                .iter()
+                .map(|&(code, weight)| Reason {
+                    code: code.into(),
+                    weight,
+                    evidence: evidence.then(|| format!("evidence of {code}")),
+                })
+                .collect()
+        }
+    }
+
+    impl Scorer for Deferring {
+        fn kind(&self) -> EngineKind {
+            self.0
+        }
+        fn thresholds(&self) -> Thresholds {
+            Thresholds {
+                review: 0.5,
+                fake: 0.9,
+            }
+        }
+        fn score_shared(&self, p: &[Profile], _: &[Memo]) -> Result<Vec<Assessment>, ScoreError> {
+            Ok(p.iter()
+                .map(|_| Assessment {
+                    score: 0.6,
+                    reasons: self.reasons(true),
+                })
+                .collect())
+        }
+        fn score_shared_deferring_evidence(
+            &self,
+            p: &[Profile],
+            _: &[Memo],
+        ) -> Result<Vec<Assessment>, ScoreError> {
+            Ok(p.iter()
+                .map(|_| Assessment {
+                    score: 0.6,
+                    reasons: self.reasons(false),
+                })
+                .collect())
+        }
+        fn deferred_evidence(&self, _: &Profile, _: &Memo, code: &str) -> Option<String> {
+            self.2.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            Some(format!("evidence of {code}"))
+        }
+    }
+
+    #[test]
+    fn deferred_evidence_is_asked_for_the_reasons_kept_only() {
+        let asked = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let linear = Fixed(EngineKind::Linear, 0.6, "section:headline", 8.0);
+        let model = Deferring(
+            EngineKind::Model,
+            vec![
+                ("section:headline", 1.0),
+                ("feature:posts", 3.0),
+                ("feature:tenure", 0.5),
+                ("feature:photo_flags", 0.2),
+                ("feature:verified", 0.0004),
+            ],
+            asked.clone(),
+        );
+        let e = Ensemble::new(
+            vec![Box::new(linear), Box::new(model)],
+            params(vec![EngineKind::Linear, EngineKind::Model], 1.0, 0.0),
+        )
+        .unwrap();
+        let a = &e.score_batch(&[Profile::default()]).unwrap()[0];
+        let got: Vec<(&str, Option<&str>)> = a
+            .reasons
+            .iter()
+            .map(|r| (&*r.code, r.evidence.as_deref()))
+            .collect();
+        // The headline, given by the linear part first, keeps that part's evidence (none); the
+        // model's own reasons get the evidence it gives with its scores; its weakest, which
+        // rounds to no weight, is not kept, and its evidence is never asked for.
+        assert_eq!(
+            got,
+            [
+                ("section:headline", None),
+                ("feature:posts", Some("evidence of feature:posts")),
+                ("feature:tenure", Some("evidence of feature:tenure")),
+                (
+                    "feature:photo_flags",
+                    Some("evidence of feature:photo_flags")
+                ),
+            ]
+        );
+        assert_eq!(asked.load(std::sync::atomic::Ordering::Relaxed), 3);
     }
 
     #[test]

@@ -260,6 +260,22 @@ pub trait Scorer: Sync {
     fn reason_scale(&self) -> f32 {
         1.0
     }
+    /// As [`Scorer::score_shared`], except that an engine able to give a reason's evidence on
+    /// its own ([`Scorer::deferred_evidence`]) leaves it out: the ensemble, which keeps a few
+    /// of its parts' reasons, asks for those only. By default the same as `score_shared`.
+    fn score_shared_deferring_evidence(
+        &self,
+        profiles: &[Profile],
+        memos: &[Memo],
+    ) -> Result<Vec<Assessment>, ScoreError> {
+        self.score_shared(profiles, memos)
+    }
+    /// The evidence [`Scorer::score_shared`] gives the reason `code` of `profile`, for an engine
+    /// whose [`Scorer::score_shared_deferring_evidence`] left it out (`memo` is the one it
+    /// scored the profile with); `None` for an engine that does not defer.
+    fn deferred_evidence(&self, _profile: &Profile, _memo: &Memo, _code: &str) -> Option<String> {
+        None
+    }
 }
 
 #[cfg(test)]

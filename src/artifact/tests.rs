@@ -104,3 +104,40 @@ fn unreadable_stored_hybrid_parameters_refuse_the_model() {
         "{e}"
     );
 }
+
+#[test]
+fn the_ensemble_shows_each_reason_with_the_evidence_of_the_part_that_gave_it() {
+    // The ensemble asks the model for evidence only for the reasons it keeps; each must still
+    // read as the part that gave it first (the linear engine) or the model shows it.
+    let a = Artifact::embedded().unwrap();
+    let p = examples();
+    let linear = a.linear.unwrap().score_batch(&p).unwrap();
+    let model = a.classifier.score_batch(&p).unwrap();
+    let a = Artifact::embedded().unwrap();
+    let parts: Vec<Box<dyn Scorer>> = vec![Box::new(a.linear.unwrap()), Box::new(a.classifier)];
+    let ensemble = crate::ensemble::Ensemble::new(parts, a.ensemble.unwrap()).unwrap();
+    let mut from_model = 0;
+    for (i, e) in ensemble.score_batch(&p).unwrap().iter().enumerate() {
+        for r in &e.reasons {
+            let of = |a: &crate::score::Assessment| {
+                a.reasons
+                    .iter()
+                    .find(|x| x.code == r.code)
+                    .map(|x| x.evidence.clone())
+            };
+            let want = match (of(&linear[i]), of(&model[i])) {
+                (Some(l), _) => l,
+                (None, Some(m)) => {
+                    from_model += usize::from(m.is_some());
+                    m
+                }
+                (None, None) => panic!("{}: {} is given by no part", p[i].id, r.code),
+            };
+            assert_eq!(r.evidence, want, "{}: {}", p[i].id, r.code);
+        }
+    }
+    assert!(
+        from_model > 0,
+        "no reason of the examples shows the model's evidence"
+    );
+}

@@ -260,6 +260,25 @@ impl Classifier {
         })
     }
 
+    /// The [`TOP_REASONS`] strongest contributions of each profile (|weight| >= 0.01) as
+    /// reasons, the `evidence_for` strongest with their evidence.
+    fn assess(
+        &self,
+        profiles: &[Profile],
+        memos: &[Memo],
+        evidence_for: usize,
+    ) -> Result<Vec<Assessment>, ScoreError> {
+        Reading::map_shared(profiles, memos, self.encoder.rules.as_ref(), |p, r| {
+            let mut d = self.details_top(p, r, evidence_for);
+            d.contributions.truncate(TOP_REASONS);
+            d.contributions.retain(|r| r.weight.abs() >= 0.01);
+            Assessment {
+                score: d.score,
+                reasons: d.contributions,
+            }
+        })
+    }
+
     /// Scores one profile with all its contributions, each with its evidence.
     pub fn details(&self, p: &Profile) -> Details {
         let r = Reading::new(p, self.encoder.rules.as_ref());
@@ -344,15 +363,23 @@ impl Scorer for Classifier {
         profiles: &[Profile],
         memos: &[Memo],
     ) -> Result<Vec<Assessment>, ScoreError> {
-        Reading::map_shared(profiles, memos, self.encoder.rules.as_ref(), |p, r| {
-            let mut d = self.details_top(p, r, TOP_REASONS);
-            d.contributions.truncate(TOP_REASONS);
-            d.contributions.retain(|r| r.weight.abs() >= 0.01);
-            Assessment {
-                score: d.score,
-                reasons: d.contributions,
-            }
-        })
+        self.assess(profiles, memos, TOP_REASONS)
+    }
+
+    fn score_shared_deferring_evidence(
+        &self,
+        profiles: &[Profile],
+        memos: &[Memo],
+    ) -> Result<Vec<Assessment>, ScoreError> {
+        self.assess(profiles, memos, 0)
+    }
+
+    fn deferred_evidence(&self, p: &Profile, memo: &Memo, code: &str) -> Option<String> {
+        self.evidence(
+            p,
+            &Reading::shared(p, self.encoder.rules.as_ref(), memo),
+            code,
+        )
     }
 
     fn reason_scale(&self) -> f32 {
