@@ -4,6 +4,7 @@
 //! parsing and printing, which live in the `linkscreen` binary.
 
 pub mod artifact;
+pub mod cache;
 pub mod datasets;
 pub mod ensemble;
 pub mod eval;

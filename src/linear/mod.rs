@@ -230,12 +230,29 @@ pub fn raw_doc_of(h: &HashingConfig, rules: Option<&RuleSet>, r: &Reading) -> Ra
 /// Sublinear TF-IDF of each section, L2-normalised per section, so text added to one section
 /// (a padded career) cannot dilute the words of another (the message).
 pub fn tfidf(sections: &[Vec<(u32, f32)>], idf: &[f32]) -> Vec<Vec<(u32, f32)>> {
+    tfidf_with(sections, |s| idf[s as usize], |_| {})
+}
+
+/// As [`tfidf`], with each slot's idf from `idf`; `ahead(s)` is called a few slots before
+/// slot `s` is read (to ask for its memory early, [`crate::cache`]).
+fn tfidf_with(
+    sections: &[Vec<(u32, f32)>],
+    idf: impl Fn(u32) -> f32,
+    ahead: impl Fn(u32),
+) -> Vec<Vec<(u32, f32)>> {
+    const AHEAD: usize = 8;
     sections
         .iter()
         .map(|sec| {
             let mut v: Vec<(u32, f32)> = sec
                 .iter()
-                .map(|&(s, c)| (s, (1.0 + c.ln()) * idf[s as usize]))
+                .enumerate()
+                .map(|(k, &(s, c))| {
+                    if let Some(&(next, _)) = sec.get(k + AHEAD) {
+                        ahead(next);
+                    }
+                    (s, (1.0 + c.ln()) * idf(s))
+                })
                 .collect();
             let norm = v.iter().map(|(_, x)| x * x).sum::<f32>().sqrt();
             if norm > 0.0 {
@@ -246,12 +263,20 @@ pub fn tfidf(sections: &[Vec<(u32, f32)>], idf: &[f32]) -> Vec<Vec<(u32, f32)>> 
         .collect()
 }
 
+/// One hash slot's parameters.
+#[derive(Debug, Clone, Copy)]
+struct Slot {
+    weight: f32,
+    idf: f32,
+}
+
 /// The linear engine.
 #[derive(Debug)]
 pub struct LinearModel {
     spec: LinearSpec,
-    idf: Vec<f32>,
-    weights: Vec<f32>,
+    /// Each slot's weight and idf side by side: scoring reads both for every slot of a
+    /// profile, scattered over megabytes, and one cache line then brings both.
+    slots: Vec<Slot>,
     /// Positions of `spec.features` in the full feature vector.
     feature_index: Vec<usize>,
     /// Per feature of `spec.features`: its steps as `(at, weight)`.
@@ -319,10 +344,14 @@ impl LinearModel {
             ));
         }
         let (reason_codes, reason_of_feature) = reasons::feature_codes(&spec.features);
+        let slots = weights
+            .iter()
+            .zip(&idf)
+            .map(|(&weight, &idf)| Slot { weight, idf })
+            .collect();
         Ok(LinearModel {
             spec,
-            idf,
-            weights,
+            slots,
             feature_index,
             levels,
             reason_codes,
@@ -349,10 +378,14 @@ impl LinearModel {
 
     /// The exact decomposition of a document's logit.
     pub fn terms(&self, d: &RawDoc) -> Terms {
-        let vectors = tfidf(&d.sections, &self.idf);
+        let vectors = tfidf_with(
+            &d.sections,
+            |s| self.slots[s as usize].idf,
+            |s| crate::cache::prefetch(&self.slots, s as usize),
+        );
         let sections: Vec<f32> = vectors
             .iter()
-            .map(|sec| sec.iter().map(|&(s, x)| self.weights[s as usize] * x).sum())
+            .map(|sec| sec.iter().map(|&(s, x)| self.weight(s) * x).sum())
             .collect();
         let features: Vec<f32> = (0..self.spec.features.len())
             .map(|j| {
@@ -383,6 +416,11 @@ impl LinearModel {
         self.spec.calibration.apply(logit)
     }
 
+    /// The weight of hash slot `s`.
+    fn weight(&self, s: u32) -> f32 {
+        self.slots[s as usize].weight
+    }
+
     /// The artifact files of this engine.
     pub fn to_files(&self) -> ArtifactFiles {
         let mut files = ArtifactFiles::new();
@@ -390,10 +428,10 @@ impl LinearModel {
         json.push(b'\n');
         files.insert(LINEAR_JSON.into(), json);
         let b = self.spec.hashing.buckets;
-        let bytes = crate::model::safetensors_bytes(&[
-            ("idf", &self.idf, &[b]),
-            ("weights", &self.weights, &[b]),
-        ]);
+        let idf: Vec<f32> = self.slots.iter().map(|s| s.idf).collect();
+        let weights: Vec<f32> = self.slots.iter().map(|s| s.weight).collect();
+        let bytes =
+            crate::model::safetensors_bytes(&[("idf", &idf, &[b]), ("weights", &weights, &[b])]);
         files.insert(LINEAR_WEIGHTS.into(), bytes);
         files
     }

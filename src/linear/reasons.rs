@@ -66,7 +66,7 @@ fn phrases<'a>(
             Ok(i) if same_slots && tfidf[i].0 == slot => (tfidf[i].1, counts[i].1),
             _ => (value_at(tfidf, slot), value_at(counts, slot)),
         };
-        m.weights[slot as usize] * x / c
+        m.weight(slot) * x / c
     };
     let slot_shares = |slots: Slots, out: &mut Vec<f32>| {
         out.push(share(slots.plain));

@@ -145,30 +145,8 @@ fn dot_with(a: &[f32], b: &[f32], f: impl Fn(f32) -> f32) -> f32 {
     acc.iter().sum::<f32>() + tail
 }
 
-/// How many ids ahead [`Weights::pool`] asks for an embedding row: the rows are scattered over
-/// a table larger than the core's own caches, so fetching them one by one leaves the core
-/// waiting on memory most of the time.
+/// How many ids ahead [`Weights::pool`] asks for an embedding row ([`crate::cache`]).
 const PREFETCH_AHEAD: usize = 8;
-
-/// Hints the processor to bring `table[at..]` (one row) into its caches; does nothing where
-/// there is no such hint, or past the table's end. It changes no value.
-#[inline(always)]
-fn prefetch(table: &[f32], at: usize) {
-    #[cfg(target_arch = "x86_64")]
-    if let Some(v) = table.get(at) {
-        use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
-        let p = (v as *const f32).cast::<i8>();
-        // SAFETY: a prefetch is a hint; it reads nothing the program sees and cannot fault,
-        // and SSE, which it needs, is part of every x86_64 processor.
-        unsafe {
-            _mm_prefetch::<_MM_HINT_T0>(p);
-            // A row of 32 values spans two cache lines.
-            _mm_prefetch::<_MM_HINT_T0>(p.wrapping_add(64));
-        }
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    let _ = (table, at);
-}
 
 impl Weights {
     pub fn inputs(&self) -> usize {
@@ -237,7 +215,10 @@ impl Weights {
         let mut idf_sum = 0.0f32;
         for (k, &i) in sec.iter().enumerate().filter(|&(_, &i)| i < rows) {
             if let Some(&ahead) = sec.get(k + PREFETCH_AHEAD) {
-                prefetch(table, ahead as usize * width);
+                // A row of 32 values spans two cache lines: ask for its first and last value.
+                let start = ahead as usize * width;
+                crate::cache::prefetch(table, start);
+                crate::cache::prefetch(table, start + width - 1);
             }
             let row = &table[i as usize * width..(i as usize + 1) * width];
             if self.pooling == Pooling::Idf {
