@@ -1,6 +1,6 @@
 //! FNV-1a, 64 bit: the hash of the linear engine's word n-gram slots, and of hash maps keyed by
-//! short words (the tokenizer's vocabulary, a section's distinct words), where it is several
-//! times faster than the standard library's SipHash.
+//! short words (the tokenizer's pieces longer than 15 bytes, a section's distinct words),
+//! where it is several times faster than the standard library's SipHash.
 //!
 //! FNV is not keyed: keys that come from a profile let an adversary slow down only the one
 //! profile that holds them, never another.
