@@ -214,6 +214,12 @@ mod tests {
     use super::*;
     use crate::testing::HeadlineScorer;
 
+    /// The verdict thresholds of the made-up parts (the ensemble has its own).
+    const PART_THRESHOLDS: Thresholds = Thresholds {
+        review: 0.5,
+        fake: 0.9,
+    };
+
     /// A part that states a fixed probability with one reason.
     struct Fixed(EngineKind, f32, &'static str, f32);
 
@@ -222,10 +228,7 @@ mod tests {
             self.0
         }
         fn thresholds(&self) -> Thresholds {
-            Thresholds {
-                review: 0.5,
-                fake: 0.9,
-            }
+            PART_THRESHOLDS
         }
         fn score_shared(
             &self,
@@ -325,10 +328,7 @@ mod tests {
             self.0
         }
         fn thresholds(&self) -> Thresholds {
-            Thresholds {
-                review: 0.5,
-                fake: 0.9,
-            }
+            PART_THRESHOLDS
         }
         fn score_shared(&self, p: &[Profile], _: &[Memo]) -> Result<Vec<Assessment>, ScoreError> {
             Ok(p.iter()

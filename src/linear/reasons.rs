@@ -3,7 +3,7 @@
 
 use super::hashing::Slots;
 use super::{section_name, LinearModel, RawDoc, Terms};
-use crate::fnv::WordMap;
+use crate::fnv::{NumberMap, WordMap};
 use crate::model::text::{section_of, Reading, TextEncoder};
 use crate::normalize::Normalized;
 use crate::profile::{Profile, TextField};
@@ -78,7 +78,7 @@ fn phrases<'a>(
     // Distinct words and pairs, by index in `words` and `pairs`.
     let mut word_ids: WordMap<&str, usize> = WordMap::default();
     let mut words: Vec<(&str, Sum)> = Vec::new();
-    let mut pair_ids: std::collections::HashMap<(usize, usize), usize, IdHash> = Default::default();
+    let mut pair_ids: NumberMap<(usize, usize), usize> = NumberMap::default();
     let mut pairs: Vec<(Phrase<'a>, Sum)> = Vec::new();
     let mut previous = 0;
     for (i, &w) in ws.words.iter().enumerate() {
@@ -108,29 +108,6 @@ fn phrases<'a>(
         .chain(pairs.into_iter().map(|(p, sum)| (p, sum.total)))
         .collect()
 }
-
-/// Hashes a pair of small indices with one multiplication (keys come from our own counting,
-/// never straight from the input).
-#[derive(Default, Clone, Copy)]
-struct IdHasher(u64);
-
-impl std::hash::Hasher for IdHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        }
-    }
-
-    fn write_usize(&mut self, n: usize) {
-        self.0 = (self.0.rotate_left(29) ^ n as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    }
-}
-
-type IdHash = std::hash::BuildHasherDefault<IdHasher>;
 
 /// The words of a normalised text with their byte spans (the same words as
 /// [`super::hashing::words`]).

@@ -15,7 +15,7 @@
 use tokenizers::models::ModelWrapper;
 use tokenizers::Tokenizer;
 
-use crate::fnv::WordMap;
+use crate::fnv::{NumberMap, WordMap};
 
 /// The pieces a word may start with, or the pieces that may continue it (their continuing
 /// prefix taken off), with the length of the longest: no longer slice of a word is looked up.
@@ -24,7 +24,7 @@ use crate::fnv::WordMap;
 /// hashing and no string comparison, which is where most of the tokenizing time went (`perf`).
 #[derive(Debug, Clone, Default)]
 struct Pieces {
-    short: std::collections::HashMap<u128, u32, std::hash::BuildHasherDefault<PackedHasher>>,
+    short: NumberMap<u128, u32>,
     long: WordMap<Box<str>, u32>,
     longest: usize,
 }
@@ -41,30 +41,6 @@ fn pack(piece: &[u8]) -> u128 {
         v |= u128::from(b) << (8 * i);
     }
     v
-}
-
-/// Hashes a packed piece with one wide multiplication, folded (its keys come from a profile's
-/// words: as with [`crate::fnv`], a crafted word slows down only its own profile).
-#[derive(Debug, Default, Clone, Copy)]
-struct PackedHasher(u64);
-
-impl std::hash::Hasher for PackedHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        // Only `u128` keys are hashed here; any other key is still hashed, byte by byte.
-        for &b in bytes {
-            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(crate::fnv::PRIME);
-        }
-    }
-
-    fn write_u128(&mut self, n: u128) {
-        let (lo, hi) = (n as u64, (n >> 64) as u64);
-        let m = u128::from(lo ^ 0x243F_6A88_85A3_08D3) * u128::from(hi ^ 0x1319_8A2E_0370_7344);
-        self.0 = (m as u64) ^ ((m >> 64) as u64);
-    }
 }
 
 impl Pieces {
