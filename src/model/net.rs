@@ -218,7 +218,7 @@ impl Weights {
                 // A row of 32 values spans two cache lines: ask for its first and last value.
                 let start = ahead as usize * width;
                 crate::cache::prefetch(table, start);
-                crate::cache::prefetch(table, start + width - 1);
+                crate::cache::prefetch(table, (start + width).saturating_sub(1));
             }
             let row = &table[i as usize * width..(i as usize + 1) * width];
             if self.pooling == Pooling::Idf {
