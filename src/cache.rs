@@ -18,3 +18,39 @@ pub fn prefetch<T>(values: &[T], i: usize) {
     #[cfg(not(target_arch = "x86_64"))]
     let _ = (values, i);
 }
+
+/// [`prefetch`] for every cache line of `values[start..start + len]` (a row may start anywhere
+/// in a line, so one of `len` values can span a line more than its size suggests).
+#[inline(always)]
+pub fn prefetch_range<T>(values: &[T], start: usize, len: usize) {
+    let per_line = (64 / std::mem::size_of::<T>().max(1)).max(1);
+    for i in (start..start + len).step_by(per_line) {
+        prefetch(values, i);
+    }
+    if len > 0 {
+        prefetch(values, start + len - 1);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hints_past_the_end_or_over_nothing_are_no_ops() {
+        let v = vec![1.0f32; 40];
+        for (start, len) in [
+            (0, 0),
+            (0, 40),
+            (8, 32),
+            (39, 1),
+            (40, 0),
+            (38, 10),
+            (1000, 32),
+        ] {
+            prefetch_range(&v, start, len);
+        }
+        prefetch_range::<()>(&[(); 3], 0, 3);
+        assert_eq!(v, vec![1.0f32; 40], "a hint changes no value");
+    }
+}

@@ -215,10 +215,7 @@ impl Weights {
         let mut idf_sum = 0.0f32;
         for (k, &i) in sec.iter().enumerate().filter(|&(_, &i)| i < rows) {
             if let Some(&ahead) = sec.get(k + PREFETCH_AHEAD) {
-                // A row of 32 values spans two cache lines: ask for its first and last value.
-                let start = ahead as usize * width;
-                crate::cache::prefetch(table, start);
-                crate::cache::prefetch(table, (start + width).saturating_sub(1));
+                crate::cache::prefetch_range(table, ahead as usize * width, width);
             }
             let row = &table[i as usize * width..(i as usize + 1) * width];
             if self.pooling == Pooling::Idf {
