@@ -37,7 +37,8 @@ mod tests;
 use unicode_normalization::char::{decompose_canonical, is_combining_mark};
 use unicode_normalization::{is_nfkc_quick, IsNormalized, UnicodeNormalization};
 
-use chars::{is_bidi_control, is_invisible, is_latin_letter, is_letter, is_selector, is_word_char};
+pub use chars::is_latin_letter;
+use chars::{is_bidi_control, is_invisible, is_letter, is_selector, is_word_char};
 use lookalike::{confusable, early_confusable, fold_before_nfkc, fold_words};
 
 /// The Unicode version of the data behind [`tables`] (from the `unicode-security` crate).

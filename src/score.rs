@@ -85,41 +85,116 @@ impl Thresholds {
 /// 244 fakes has fewer than 20 such words.
 pub const MIN_WORDS: usize = 8;
 
-/// Whether a profile gives too little to judge: fewer than [`MIN_WORDS`] words in its about
-/// text, career, education and inbound messages together (the headline, name and location do
-/// not count). An invitation with a note is judged on the note.
-pub fn too_thin(p: &Profile) -> bool {
-    let mut words = 0;
-    for (field, text) in p.texts() {
-        if matches!(
-            field,
-            TextField::About
-                | TextField::ExperienceTitle
-                | TextField::ExperienceCompany
-                | TextField::ExperienceDescription
-                | TextField::EducationSchool
-                | TextField::EducationDegree
-                | TextField::EducationField
-                | TextField::MessagesInbound
-        ) {
-            let count = |t: &str| {
-                t.split(|c: char| !c.is_alphanumeric())
+/// Letters in scripts the engines never learned from which a thin profile is said to be
+/// written in such a script ([`JudgedWords::unread_script`]): about [`MIN_WORDS`] words.
+pub const MIN_OTHER_LETTERS: usize = 40;
+
+/// The words of what a profile says about itself and what it wrote (its about text, career,
+/// education and inbound messages; not the headline, name or location), by script.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct JudgedWords {
+    /// Words with a Latin letter or an ASCII digit: what the engines learned to read (their
+    /// training texts are English, French and German).
+    pub latin: usize,
+    /// Letters and digits of the words in other scripts (Cyrillic, Greek, Arabic, Han, ...),
+    /// counted as characters since some scripts put no space between words. The engines never
+    /// learned these scripts: the neural model reads each such word as an unknown token, and
+    /// the linear engine's hash slots for them hold what other words taught it, so they cannot
+    /// support a verdict.
+    pub other_letters: usize,
+}
+
+impl JudgedWords {
+    /// The words of `p`'s judged texts, counting until `enough` Latin words are found.
+    fn count(p: &Profile, enough: usize) -> JudgedWords {
+        let mut n = JudgedWords::default();
+        for (field, text) in p.texts() {
+            if !matches!(
+                field,
+                TextField::About
+                    | TextField::ExperienceTitle
+                    | TextField::ExperienceCompany
+                    | TextField::ExperienceDescription
+                    | TextField::EducationSchool
+                    | TextField::EducationDegree
+                    | TextField::EducationField
+                    | TextField::MessagesInbound
+            ) {
+                continue;
+            }
+            if text.is_ascii() {
+                // Normalising plain ASCII only changes case and whitespace, never which
+                // characters are letters or digits, so its words are counted as they are.
+                n.latin += text
+                    .split(|c: char| !c.is_ascii_alphanumeric())
                     .filter(|w| !w.is_empty())
-                    .count()
-            };
-            // Normalising plain ASCII only changes case and whitespace, never which characters
-            // are letters or digits, so its words are counted as they are.
-            words += if text.is_ascii() {
-                count(text)
+                    .count();
             } else {
-                count(&crate::normalize::normalize(text).text)
-            };
-            if words >= MIN_WORDS {
-                return false;
+                // Normalised, look-alike letters inside Latin text are Latin letters again and
+                // hidden characters are gone, so neither makes or hides a word.
+                let normalized = crate::normalize::normalize(text).text;
+                for w in normalized
+                    .split(|c: char| !c.is_alphanumeric())
+                    .filter(|w| !w.is_empty())
+                {
+                    if w.chars()
+                        .any(|c| c.is_ascii_digit() || crate::normalize::is_latin_letter(c))
+                    {
+                        n.latin += 1;
+                    } else {
+                        n.other_letters += w.chars().count();
+                    }
+                }
+            }
+            if n.latin >= enough {
+                break;
             }
         }
+        n
     }
-    true
+
+    /// Every judged word of `p`, by script.
+    pub fn of(p: &Profile) -> JudgedWords {
+        JudgedWords::count(p, usize::MAX)
+    }
+
+    /// Whether the profile is too thin to judge while it holds at least [`MIN_OTHER_LETTERS`]
+    /// letters in other scripts (about eight words): text that a person can read and the
+    /// engines cannot.
+    pub fn unread_script(&self) -> bool {
+        self.latin < MIN_WORDS && self.other_letters >= MIN_OTHER_LETTERS
+    }
+
+    /// Why a profile with these words is too thin to judge, in a sentence an analyst reads;
+    /// `None` when it has enough.
+    pub fn why_thin(&self) -> Option<String> {
+        if self.latin >= MIN_WORDS {
+            return None;
+        }
+        let mut why = format!(
+            "too little to judge: {} word{} in its about text, career, education and inbound \
+             messages that the engines read ({MIN_WORDS} needed)",
+            self.latin,
+            if self.latin == 1 { "" } else { "s" }
+        );
+        if self.other_letters > 0 {
+            why.push_str(&format!(
+                ", and {} letter{} in a script they never learned (not Latin): read it yourself",
+                self.other_letters,
+                if self.other_letters == 1 { "" } else { "s" }
+            ));
+        }
+        Some(why)
+    }
+}
+
+/// Whether a profile gives too little to judge: fewer than [`MIN_WORDS`] words that the
+/// engines can read ([`JudgedWords::latin`]) in its about text, career, education and inbound
+/// messages together (the headline, name and location do not count). An invitation with a
+/// note is judged on the note; a profile written in a script the engines never learned is not
+/// judged by them at all.
+pub fn too_thin(p: &Profile) -> bool {
+    JudgedWords::count(p, MIN_WORDS).latin < MIN_WORDS
 }
 
 /// The verdict of a profile's score: `insufficient` for a profile too thin to judge, else by
@@ -330,6 +405,49 @@ mod tests {
             text: "Would you write short paid reports for us?".into(),
         }]);
         assert_eq!(verdict(&p, 0.9, &t), Verdict::Fake);
+    }
+
+    #[test]
+    fn only_words_the_engines_read_make_a_profile_judgeable() {
+        let note = |text: &str| Profile {
+            id: "x".into(),
+            messages: Some(vec![crate::profile::Message {
+                direction: crate::profile::Direction::Inbound,
+                text: text.into(),
+            }]),
+            ..Profile::default()
+        };
+        // Twelve Russian words: a person reads them, the engines never learned to.
+        let ru = note("Здравствуйте! Ваш опыт в атомной энергетике очень интересен нашему клиенту, напишите мне.");
+        let w = JudgedWords::of(&ru);
+        assert_eq!(w.latin, 0);
+        assert!(w.other_letters >= MIN_OTHER_LETTERS);
+        assert!(too_thin(&ru) && w.unread_script());
+        assert!(w
+            .why_thin()
+            .unwrap()
+            .contains("in a script they never learned"));
+        // Chinese puts no space between words: its letters are counted.
+        let zh = note(
+            "我们对您在欧盟委员会的工作非常感兴趣。能否为我们写一份关于能源政策的简短报告？我们会支付报酬。",
+        );
+        assert!(too_thin(&zh) && JudgedWords::of(&zh).unread_script());
+        // Enough Latin words beside them make it judgeable; accented letters and digits count.
+        let mixed = note("Здравствуйте! Vous êtes invitée à Genève le 12 mai 2027.");
+        assert_eq!(JudgedWords::of(&mixed).latin, 9);
+        assert!(!too_thin(&mixed));
+        assert_eq!(JudgedWords::of(&mixed).why_thin(), None);
+        // Look-alike letters inside Latin words are read as Latin: they hide no word.
+        let lookalike = note("Wоuld yоu writе shоrt pаid rеpоrts fоr us?");
+        assert_eq!(JudgedWords::of(&lookalike).latin, 8);
+        assert_eq!(JudgedWords::of(&lookalike).other_letters, 0);
+        // A thin Latin profile is not said to be written in another script.
+        let thin = note("Hello there");
+        assert!(too_thin(&thin) && !JudgedWords::of(&thin).unread_script());
+        assert!(!JudgedWords::of(&thin)
+            .why_thin()
+            .unwrap()
+            .contains("script"));
     }
 
     #[test]

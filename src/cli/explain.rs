@@ -162,6 +162,9 @@ fn explain_one(
         Some((lin, a))
     });
     writeln!(out, "profile {} (line {line})", escape(&profile.id))?;
+    if let Some(why) = linkscreen::score::JudgedWords::of(profile).why_thin() {
+        writeln!(out, "\nverdict insufficient under every engine: {why}")?;
+    }
     // The parts' probabilities in the ensemble's order (it has only these two kinds).
     let parts: Option<Vec<f32>> = engines.ensemble.and_then(|e| {
         (e.engines.iter())

@@ -17,7 +17,7 @@ use std::io;
 
 use linkscreen::profile::Profile;
 use linkscreen::rules::RuleSet;
-use linkscreen::score::{EngineKind, Reason, ScoreRecord, Thresholds, Verdict};
+use linkscreen::score::{EngineKind, JudgedWords, Reason, ScoreRecord, Thresholds, Verdict};
 
 pub use text::escape;
 use text::{highlights, texts_of, Text};
@@ -46,6 +46,8 @@ struct Entry {
     /// For the model engine: the rules that fire on the profile, so that their evidence can
     /// be checked in the text (the model reads them only as one input, `feature:rule_hits`).
     signs: Vec<Reason>,
+    /// Why an `insufficient` profile is too thin to judge.
+    thin: Option<String>,
 }
 
 /// The records of a run, held until the page is written (cards are sorted by risk).
@@ -94,11 +96,15 @@ impl Report {
             (Some(rules), Some(p)) => rules.assess_profile(p).reasons,
             _ => Vec::new(),
         };
+        let thin = profile
+            .filter(|_| record.verdict == Verdict::Insufficient)
+            .and_then(|p| JudgedWords::of(p).why_thin());
         self.entries.push(Entry {
             record,
             name,
             texts,
             signs,
+            thin,
         });
     }
 
@@ -224,6 +230,13 @@ fn card(page: &mut String, ctx: &Context, n: usize, e: &Entry) {
     );
     if let Some(name) = &e.name {
         let _ = write!(page, "<p class=\"who\">{}</p>", escape(name));
+    }
+    if let Some(why) = &e.thin {
+        let _ = write!(
+            page,
+            "<p class=\"note\">Verdict insufficient: {}.</p>",
+            escape(why)
+        );
     }
     if r.reasons.is_empty() {
         page.push_str("<p class=\"note\">No reason stood out.</p>");

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use anyhow::Context;
 use clap::Parser;
 use linkscreen::profile::{Entry, Parsed, RawLine};
-use linkscreen::score::{ScoreError, ScoreRecord, Scorer, Thresholds, Verdict};
+use linkscreen::score::{JudgedWords, ScoreError, ScoreRecord, Scorer, Thresholds, Verdict};
 use rayon::prelude::*;
 
 use super::engine::{EngineArgs, EngineChoice, EngineSettings};
@@ -65,9 +65,18 @@ enum Stop {
 /// rendered.
 struct Done {
     parsed: Parsed,
-    /// The record of a valid profile: its verdict and rendered bytes (or, for the HTML page,
-    /// the record itself), or the engine's error.
-    scored: Option<Result<(Verdict, Rendered), ScoreError>>,
+    /// The record of a valid profile, or the engine's error.
+    scored: Option<Result<Scored, ScoreError>>,
+}
+
+/// A valid profile's record: its verdict and rendered bytes (or, for the HTML page, the record
+/// itself).
+struct Scored {
+    verdict: Verdict,
+    /// Too thin to judge only because it is written in a script the engines never learned
+    /// ([`JudgedWords::unread_script`]): worked out here, while the whole profile is at hand.
+    unread: bool,
+    rendered: Rendered,
 }
 
 enum Rendered {
@@ -107,6 +116,7 @@ fn work(
                 })?;
                 let record = ScoreRecord::new(p, a, engine.kind(), thresholds);
                 let verdict = record.verdict;
+                let unread = verdict == Verdict::Insufficient && JudgedWords::of(p).unread_script();
                 let rendered = match renderer {
                     Some(r) => {
                         let start = bytes.len();
@@ -120,7 +130,11 @@ fn work(
                     }
                     None => Rendered::Record(record),
                 };
-                Ok((verdict, rendered))
+                Ok(Scored {
+                    verdict,
+                    unread,
+                    rendered,
+                })
             });
             if renderer.is_some() {
                 parsed.keep_only_id();
@@ -225,6 +239,8 @@ pub fn run(args: ScoreArgs) -> anyhow::Result<Status> {
     }
     let mut tally = Tally::default();
     let mut verdicts = [0u64; 4];
+    // Profiles too thin to judge only because they are written in another script.
+    let mut unread = 0u64;
     let mut duplicates: Vec<Duplicates> =
         inputs.files.iter().map(|_| Duplicates::default()).collect();
     let mut interrupted = false;
@@ -282,7 +298,11 @@ pub fn run(args: ScoreArgs) -> anyhow::Result<Status> {
                                     Err(e) => {
                                         failed.get_or_insert(e);
                                     }
-                                    Ok((verdict, rendered)) if failed.is_none() => {
+                                    Ok(Scored {
+                                        verdict,
+                                        unread: thin_script,
+                                        rendered,
+                                    }) if failed.is_none() => {
                                         match rendered {
                                             Rendered::Bytes(r) => out.push_rendered(&bytes[r]),
                                             Rendered::Record(r) => {
@@ -292,6 +312,7 @@ pub fn run(args: ScoreArgs) -> anyhow::Result<Status> {
                                         }
                                         let v = Verdict::ALL.iter().position(|x| *x == verdict);
                                         verdicts[v.unwrap_or(0)] += 1;
+                                        unread += u64::from(thin_script);
                                     }
                                     Ok(_) => {}
                                 }
@@ -343,6 +364,15 @@ pub fn run(args: ScoreArgs) -> anyhow::Result<Status> {
     for (reader, dups) in readers.iter().zip(&duplicates) {
         dups.report();
         report_input(reader, !args.no_evidence);
+    }
+    if unread > 0 {
+        eprintln!(
+            "linkscreen: note: {unread} profile{} written in a script the engines never learned \
+             (not Latin) got the verdict insufficient: read {} yourself (`linkscreen explain` \
+             gives the word counts)",
+            if unread == 1 { "" } else { "s" },
+            if unread == 1 { "it" } else { "them" }
+        );
     }
     if interrupted {
         eprintln!("linkscreen: interrupted: output is INCOMPLETE: {counts}");

@@ -37,7 +37,9 @@ pub(super) fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
-pub(super) fn is_latin_letter(c: char) -> bool {
+/// A letter of the Latin script: ASCII, Latin-1 Supplement, Latin Extended-A and -B, and
+/// Latin Extended Additional.
+pub fn is_latin_letter(c: char) -> bool {
     c.is_ascii_alphabetic()
         || matches!(c, '\u{00C0}'..='\u{024F}' | '\u{1E00}'..='\u{1EFF}') && c.is_alphabetic()
 }

@@ -91,6 +91,58 @@ fn a_profile_too_thin_to_judge_is_insufficient_under_every_engine() {
         run.stdout.contains("badge insufficient"),
         "the analyst's report shows the verdict"
     );
+    assert!(
+        run.stdout
+            .contains("Verdict insufficient: too little to judge")
+            && run.stdout.contains("0 words in its about text"),
+        "and why"
+    );
+}
+
+#[test]
+fn a_profile_in_a_script_the_engines_never_learned_is_insufficient_and_said_so() {
+    // Russian and Chinese approaches, then an English note with Cyrillic look-alike letters
+    // inside its words (`о`, `а`, `е`), which normalisation reads as Latin.
+    let body = r#"{"id":"ru","headline":"Менеджер по подбору персонала","about":"Мы ищем экспертов в области энергетики для краткосрочных консультаций.","messages":[{"direction":"inbound","text":"Здравствуйте! Ваш опыт в атомной энергетике интересен нашему клиенту. Напишите мне на личную почту."}]}
+{"id":"zh","headline":"智库研究员","messages":[{"direction":"inbound","text":"您好！我们对您在欧盟委员会的工作非常感兴趣。能否为我们写一份关于能源政策的简短报告？我们会支付报酬。"}]}
+{"id":"lookalike","headline":"Partner","messages":[{"direction":"inbound","text":"Wоuld yоu writе shоrt pаid rеpоrts fоr us оn yоur prоgrаmmе?"}]}
+"#;
+    let (_d, path) = temp_file("scripts.jsonl", body.as_bytes());
+    for engine in ["model", "rules", "hybrid", "linear", "ensemble"] {
+        let run = linkscreen(&["score", path_str(&path), "--engine", engine]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        let v: Vec<serde_json::Value> = run
+            .stdout
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert_eq!(v[0]["verdict"], "insufficient", "{engine}");
+        assert_eq!(v[1]["verdict"], "insufficient", "{engine}");
+        assert_ne!(v[2]["verdict"], "insufficient", "{engine}");
+        assert!(
+            run.stderr.contains(
+                "note: 2 profiles written in a script the engines never learned (not Latin)"
+            ),
+            "{}",
+            run.stderr
+        );
+    }
+    let run = linkscreen(&["explain", path_str(&path), "--id", "ru"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("0 words in its about text, career, education and inbound messages that the engines read (8 needed), and "),
+        "{}",
+        run.stdout
+    );
+    assert!(run
+        .stdout
+        .contains("letters in a script they never learned"));
+    let run = linkscreen(&["score", path_str(&path), "--format", "html"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        run.stdout.matches("in a script they never learned").count(),
+        2
+    );
 }
 
 /// Eight older positions, taken from genuine hold-out profiles, before the profile's career.
