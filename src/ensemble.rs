@@ -120,9 +120,50 @@ impl Ensemble {
         &self.params
     }
 
+    /// The profiles scored by every part and merged, with evidence or without.
+    fn score_parts(
+        &self,
+        profiles: &[Profile],
+        memos: &[Memo],
+        evidence: bool,
+    ) -> Result<Vec<Assessment>, ScoreError> {
+        // The parts share the memos: what one part reads of a profile (its normalised texts,
+        // its rule hits), the next reuses.
+        let mut per_part = Vec::with_capacity(self.parts.len());
+        for e in &self.parts {
+            let scored = if evidence {
+                e.score_shared_deferring_evidence(profiles, memos)?
+            } else {
+                e.score_shared_without_evidence(profiles, memos)?
+            };
+            if scored.len() != profiles.len() {
+                return Err(ScoreError::Model(format!(
+                    "the ensemble's {} part scored {} of {} profiles",
+                    e.kind().as_str(),
+                    scored.len(),
+                    profiles.len()
+                )));
+            }
+            per_part.push(scored.into_iter());
+        }
+        Ok((0..profiles.len())
+            .map(|i| {
+                let parts = per_part.iter_mut().filter_map(Iterator::next).collect();
+                self.merge(parts, &profiles[i], &memos[i], evidence)
+            })
+            .collect())
+    }
+
     /// The parts' assessments of one profile merged into the ensemble's; `p` and `memo` are the
-    /// profile and the memo they were scored with, for the evidence of the reasons kept.
-    fn merge(&self, parts: Vec<Assessment>, p: &Profile, memo: &Memo) -> Assessment {
+    /// profile and the memo they were scored with, for the evidence of the reasons kept (none
+    /// without `evidence`).
+    fn merge(
+        &self,
+        parts: Vec<Assessment>,
+        p: &Profile,
+        memo: &Memo,
+        evidence: bool,
+    ) -> Assessment {
         let probabilities: Vec<f32> = parts.iter().map(|a| a.score).collect();
         let score = self.params.score(&probabilities);
         let c = self.params.calibration;
@@ -154,7 +195,9 @@ impl Ensemble {
         let reasons = reasons
             .into_iter()
             .map(|(mut r, engine)| {
-                if r.evidence.is_none() {
+                if !evidence {
+                    r.evidence = None;
+                } else if r.evidence.is_none() {
                     r.evidence = engine.deferred_evidence(p, memo, &r.code);
                 }
                 r
@@ -178,27 +221,15 @@ impl Scorer for Ensemble {
         profiles: &[Profile],
         memos: &[Memo],
     ) -> Result<Vec<Assessment>, ScoreError> {
-        // The parts share the memos: what one part reads of a profile (its normalised texts,
-        // its rule hits), the next reuses.
-        let mut per_part = Vec::with_capacity(self.parts.len());
-        for e in &self.parts {
-            let scored = e.score_shared_deferring_evidence(profiles, memos)?;
-            if scored.len() != profiles.len() {
-                return Err(ScoreError::Model(format!(
-                    "the ensemble's {} part scored {} of {} profiles",
-                    e.kind().as_str(),
-                    scored.len(),
-                    profiles.len()
-                )));
-            }
-            per_part.push(scored.into_iter());
-        }
-        Ok((0..profiles.len())
-            .map(|i| {
-                let parts = per_part.iter_mut().filter_map(Iterator::next).collect();
-                self.merge(parts, &profiles[i], &memos[i])
-            })
-            .collect())
+        self.score_parts(profiles, memos, true)
+    }
+
+    fn score_shared_without_evidence(
+        &self,
+        profiles: &[Profile],
+        memos: &[Memo],
+    ) -> Result<Vec<Assessment>, ScoreError> {
+        self.score_parts(profiles, memos, false)
     }
 
     fn truncated_sections(&self) -> Option<u64> {
@@ -397,6 +428,20 @@ mod tests {
                 ),
             ]
         );
+        assert_eq!(asked.load(std::sync::atomic::Ordering::Relaxed), 3);
+        // Without evidence, the same reasons with none, and none is asked for.
+        let bare = &e
+            .score_shared_without_evidence(&[Profile::default()], &[Memo::default()])
+            .unwrap()[0];
+        assert_eq!(bare.score, a.score);
+        let codes = |a: &Assessment| -> Vec<(String, f32)> {
+            a.reasons
+                .iter()
+                .map(|r| (r.code.clone(), r.weight))
+                .collect()
+        };
+        assert_eq!(codes(bare), codes(a));
+        assert!(bare.reasons.iter().all(|r| r.evidence.is_none()));
         assert_eq!(asked.load(std::sync::atomic::Ordering::Relaxed), 3);
     }
 

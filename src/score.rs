@@ -345,6 +345,20 @@ pub trait Scorer: Sync {
     ) -> Result<Vec<Assessment>, ScoreError> {
         self.score_shared(profiles, memos)
     }
+    /// As [`Scorer::score_shared`], with no evidence in any reason (`score --no-evidence`):
+    /// an engine that can skip the work of finding evidence does. By default the deferring
+    /// scores with any evidence left in them taken out.
+    fn score_shared_without_evidence(
+        &self,
+        profiles: &[Profile],
+        memos: &[Memo],
+    ) -> Result<Vec<Assessment>, ScoreError> {
+        let mut scored = self.score_shared_deferring_evidence(profiles, memos)?;
+        for r in scored.iter_mut().flat_map(|a| a.reasons.iter_mut()) {
+            r.evidence = None;
+        }
+        Ok(scored)
+    }
     /// The evidence [`Scorer::score_shared`] gives the reason `code` of `profile`, for an engine
     /// whose [`Scorer::score_shared_deferring_evidence`] left it out (`memo` is the one it
     /// scored the profile with); `None` for an engine that does not defer.

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use anyhow::Context;
 use clap::Parser;
 use linkscreen::profile::{Entry, Parsed, RawLine};
-use linkscreen::score::{JudgedWords, ScoreError, ScoreRecord, Scorer, Thresholds, Verdict};
+use linkscreen::score::{JudgedWords, Memo, ScoreError, ScoreRecord, Scorer, Thresholds, Verdict};
 use rayon::prelude::*;
 
 use super::engine::{EngineArgs, EngineChoice, EngineSettings};
@@ -103,6 +103,7 @@ fn work(
     engine: &dyn Scorer,
     thresholds: &Thresholds,
     renderer: Option<Renderer>,
+    evidence: bool,
 ) -> Task {
     let mut bytes = Vec::with_capacity(raws.len() * 512);
     let done = raws
@@ -110,7 +111,12 @@ fn work(
         .map(|raw| {
             let mut parsed = raw.parse();
             let scored = parsed.profile().map(|p| {
-                let mut assessments = engine.score_batch(std::slice::from_ref(p))?;
+                let one = std::slice::from_ref(p);
+                let mut assessments = if evidence {
+                    engine.score_batch(one)?
+                } else {
+                    engine.score_shared_without_evidence(one, &[Memo::default()])?
+                };
                 let a = assessments.pop().ok_or_else(|| {
                     ScoreError::Model("the engine returned no assessment for a profile".into())
                 })?;
@@ -281,7 +287,7 @@ pub fn run(args: ScoreArgs) -> anyhow::Result<Status> {
                 }
                 let tasks: Vec<Task> = raws
                     .par_chunks(TASK_LINES)
-                    .map(|raws| work(raws, engine_ref, &thresholds, renderer))
+                    .map(|raws| work(raws, engine_ref, &thresholds, renderer, !args.no_evidence))
                     .collect();
                 let mut raws = raws.iter();
                 for Task { done, bytes } in tasks {

@@ -8,6 +8,7 @@
 //! that can only add suspicion, and their "not given" indicators can only remove it, so adding
 //! or inflating them never lowers a score; see [`feature_sign`].
 
+mod artifact;
 pub mod fit;
 pub mod hashing;
 mod reasons;
@@ -15,7 +16,7 @@ mod reasons;
 use serde::{Deserialize, Serialize};
 
 use crate::model::text::Reading;
-use crate::model::{ArtifactFiles, SECTIONS};
+use crate::model::SECTIONS;
 use crate::profile::Profile;
 use crate::rules::RuleSet;
 use crate::score::{Assessment, EngineKind, Memo, ScoreError, Scorer, Thresholds};
@@ -406,6 +407,24 @@ impl LinearModel {
         }
     }
 
+    /// Each profile's calibrated score and [`crate::model::TOP_REASONS`] strongest reasons,
+    /// with their evidence or without.
+    fn assess(
+        &self,
+        profiles: &[Profile],
+        memos: &[Memo],
+        evidence: bool,
+    ) -> Result<Vec<Assessment>, ScoreError> {
+        Reading::map_shared(profiles, memos, self.rules.as_ref(), |p, r| {
+            let doc = raw_doc_of(&self.spec.hashing, self.rules.as_ref(), r);
+            let t = self.terms(&doc);
+            Assessment {
+                score: self.calibrate(t.logit),
+                reasons: reasons::top(self, p, r, &doc, &t, crate::model::TOP_REASONS, evidence),
+            }
+        })
+    }
+
     /// The uncalibrated logit of a profile.
     pub fn logit(&self, p: &Profile) -> f32 {
         self.terms(&self.raw_doc(p).0).logit
@@ -419,45 +438,6 @@ impl LinearModel {
     /// The weight of hash slot `s`.
     fn weight(&self, s: u32) -> f32 {
         self.slots[s as usize].weight
-    }
-
-    /// The artifact files of this engine.
-    pub fn to_files(&self) -> ArtifactFiles {
-        let mut files = ArtifactFiles::new();
-        let mut json = serde_json::to_vec_pretty(&self.spec).expect("linear.json serialises");
-        json.push(b'\n');
-        files.insert(LINEAR_JSON.into(), json);
-        let b = self.spec.hashing.buckets;
-        let idf: Vec<f32> = self.slots.iter().map(|s| s.idf).collect();
-        let weights: Vec<f32> = self.slots.iter().map(|s| s.weight).collect();
-        let bytes =
-            crate::model::safetensors_bytes(&[("idf", &idf, &[b]), ("weights", &weights, &[b])]);
-        files.insert(LINEAR_WEIGHTS.into(), bytes);
-        files
-    }
-
-    /// The engine stored in a verified artifact (see [`crate::model::Classifier::from_files`]).
-    pub fn from_files(files: &ArtifactFiles) -> Result<LinearModel, LinearError> {
-        let bad = |file: &str, reason: String| LinearError::File {
-            file: file.to_owned(),
-            reason,
-        };
-        let json = files.get(LINEAR_JSON).ok_or(LinearError::Absent)?;
-        let spec: LinearSpec =
-            serde_json::from_slice(json).map_err(|e| bad(LINEAR_JSON, e.to_string()))?;
-        let raw = files
-            .get(LINEAR_WEIGHTS)
-            .ok_or_else(|| bad(LINEAR_WEIGHTS, "missing".into()))?;
-        let tensors = candle_core::safetensors::load_buffer(raw, &candle_core::Device::Cpu)
-            .map_err(|e| bad(LINEAR_WEIGHTS, e.to_string()))?;
-        let get = |name: &str| -> Result<Vec<f32>, LinearError> {
-            tensors
-                .get(name)
-                .ok_or_else(|| bad(LINEAR_WEIGHTS, format!("tensor {name} missing")))?
-                .to_vec1::<f32>()
-                .map_err(|e| bad(LINEAR_WEIGHTS, format!("tensor {name}: {e}")))
-        };
-        LinearModel::new(spec, get("idf")?, get("weights")?)
     }
 }
 
@@ -479,14 +459,15 @@ impl Scorer for LinearModel {
         profiles: &[Profile],
         memos: &[Memo],
     ) -> Result<Vec<Assessment>, ScoreError> {
-        Reading::map_shared(profiles, memos, self.rules.as_ref(), |p, r| {
-            let doc = raw_doc_of(&self.spec.hashing, self.rules.as_ref(), r);
-            let t = self.terms(&doc);
-            Assessment {
-                score: self.calibrate(t.logit),
-                reasons: reasons::top(self, p, r, &doc, &t, crate::model::TOP_REASONS),
-            }
-        })
+        self.assess(profiles, memos, true)
+    }
+
+    fn score_shared_without_evidence(
+        &self,
+        profiles: &[Profile],
+        memos: &[Memo],
+    ) -> Result<Vec<Assessment>, ScoreError> {
+        self.assess(profiles, memos, false)
     }
 }
 

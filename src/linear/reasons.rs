@@ -265,7 +265,8 @@ pub(super) fn feature_codes(features: &[String]) -> (Vec<(&'static str, String)>
     (codes, of_feature)
 }
 
-/// The `n` strongest reasons of a scored profile (|term| >= 0.01), strongest first.
+/// The `n` strongest reasons of a scored profile (|term| >= 0.01), strongest first, with their
+/// evidence or without (which spares searching a section for its phrases).
 pub fn top(
     m: &LinearModel,
     p: &Profile,
@@ -273,6 +274,7 @@ pub fn top(
     d: &RawDoc,
     t: &Terms,
     n: usize,
+    evidence: bool,
 ) -> Vec<Reason> {
     let mut out: Vec<(Code, f32, Option<usize>)> = Vec::new();
     for (s, &term) in t.sections.iter().enumerate() {
@@ -301,17 +303,14 @@ pub fn top(
     out.truncate(n);
     out.into_iter()
         .map(|((prefix, rest), c, section)| match section {
-            Some(s) => section_reason(m, p, r, d, t, s),
-            None => {
-                let evidence = (prefix == "feature:")
+            Some(s) if evidence => section_reason(m, p, r, d, t, s),
+            _ => Reason {
+                evidence: (evidence && prefix == "feature:")
                     .then(|| feature_evidence(p, rest))
-                    .flatten();
-                Reason {
-                    evidence,
-                    weight: round3(c),
-                    code: format!("{prefix}{rest}"),
-                }
-            }
+                    .flatten(),
+                weight: round3(c),
+                code: format!("{prefix}{rest}"),
+            },
         })
         .collect()
 }

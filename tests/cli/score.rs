@@ -152,12 +152,26 @@ fn csv_and_table_formats() {
 }
 
 #[test]
-fn no_evidence_drops_profile_text_from_output() {
-    let run = linkscreen(&["score", EXAMPLES, "--engine", "rules", "--no-evidence"]);
-    assert_eq!(run.code, 0);
-    assert!(!run.stdout.contains("evidence"), "{}", run.stdout);
-    let with = linkscreen(&["score", EXAMPLES, "--engine", "rules"]);
-    assert!(with.stdout.contains("\"evidence\""));
+fn no_evidence_drops_profile_text_from_output_and_nothing_else() {
+    for engine in ["rules", "linear", "model", "ensemble", "hybrid"] {
+        let run = linkscreen(&["score", EXAMPLES, "--engine", engine, "--no-evidence"]);
+        assert_eq!(run.code, 0);
+        assert!(!run.stdout.contains("evidence"), "{}", run.stdout);
+        let with = linkscreen(&["score", EXAMPLES, "--engine", engine]);
+        assert!(with.stdout.contains("\"evidence\""));
+        // The engines skip the work of finding evidence (the linear engine's phrases, the
+        // model's texts): the records are otherwise the same, reason for reason.
+        let without_evidence = |line: &str| {
+            let mut v: serde_json::Value = serde_json::from_str(line).unwrap();
+            for r in v["reasons"].as_array_mut().unwrap() {
+                r.as_object_mut().unwrap().remove("evidence");
+            }
+            v
+        };
+        let stripped: Vec<_> = with.stdout.lines().map(without_evidence).collect();
+        let skipped: Vec<_> = run.stdout.lines().map(without_evidence).collect();
+        assert_eq!(stripped, skipped, "{engine}");
+    }
 }
 
 #[test]
