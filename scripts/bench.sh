@@ -85,11 +85,9 @@ grep 'hybrid fitted' "$TMP/eval.err" | sed 's/^linkscreen: //' >"$TMP/hybrid.txt
 
 echo "bench.sh: scikit-learn comparison" >&2
 if python3 -c "import sklearn" 2>/dev/null; then
-  for engine in ensemble linear model; do
-    python3 scripts/compare_sklearn.py --train "$TMP/train.jsonl" --score "$TMP/score.jsonl" \
-      --linkscreen "$BIN" --engine "$engine" --markdown >>"$TMP/sklearn.md"
-    echo >>"$TMP/sklearn.md"
-  done
+  python3 scripts/compare_sklearn.py --train "$TMP/train.jsonl" --score "$TMP/score.jsonl" \
+    --linkscreen "$BIN" --engine "ensemble,linear,model,rules,ensemble --no-evidence" \
+    --repeat 5 --markdown >"$TMP/sklearn.md"
 else
   echo "scikit-learn is not installed on this machine: no comparison measured." >"$TMP/sklearn.md"
 fi

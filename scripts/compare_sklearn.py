@@ -7,18 +7,21 @@ load the pickled pipeline, read and parse every JSON line, build the text, vecto
 predict, and write one JSON score record per profile (to /dev/null), as `linkscreen score`
 does. The interpreter's own start-up is not counted (in favour of sklearn). linkscreen is
 timed as a whole process, `linkscreen score FILE --engine E > /dev/null`, start-up and model
-load included. Each timing is the median of --repeat runs. Both engines' ROC-AUC on the
-scored file is printed as a sanity check (the comparison is about speed).
+load included. Every pipeline runs once per round, in turn, and each timing is the median of
+--repeat rounds. Every engine's ROC-AUC on the scored file is printed as a sanity check (the
+comparison is about speed).
 
 Usage:
   python3 scripts/compare_sklearn.py --train train.jsonl --score test.jsonl \
-      --linkscreen target/release/linkscreen [--engine model] [--repeat 3] [--markdown]
+      --linkscreen target/release/linkscreen [--engine 'ensemble,model,ensemble --no-evidence']
+      [--repeat 3] [--markdown]
 """
 
 import argparse
 import json
 import os
 import pickle
+import shlex
 import statistics
 import subprocess
 import sys
@@ -83,16 +86,6 @@ def sklearn_score(model_path, path, out):
     return dict(zip(ids, scores))
 
 
-def median_time(fn, repeat):
-    times = []
-    result = None
-    for _ in range(repeat):
-        t = time.perf_counter()
-        result = fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times), result
-
-
 def auc(scores, labels):
     from sklearn.metrics import roc_auc_score
 
@@ -106,7 +99,9 @@ def main():
     ap.add_argument("--train", required=True)
     ap.add_argument("--score", required=True)
     ap.add_argument("--linkscreen", default="target/release/linkscreen")
-    ap.add_argument("--engine", default="model")
+    ap.add_argument("--engine", default="model",
+                    help="comma-separated engines, each with any further score flags "
+                         "(e.g. 'ensemble,model,ensemble --no-evidence')")
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--markdown", action="store_true", help="print a markdown table")
     a = ap.parse_args()
@@ -119,48 +114,66 @@ def main():
     rows = [p for p in read(a.score)]
     n = len(rows)
     labelled = {p["id"]: (1 if p["label"] == "fake" else 0) for p in rows if p.get("label") in ("fake", "genuine")}
+    specs = [shlex.split(e) for e in a.engine.split(",") if e.strip()]
 
     with tempfile.TemporaryDirectory() as tmp:
         model_path = os.path.join(tmp, "tfidf_lr.pkl")
         n_train, fit_s = train(a.train, model_path)
-        with open(os.devnull, "w") as devnull:
-            sk_s, sk_scores = median_time(lambda: sklearn_score(model_path, a.score, devnull), a.repeat)
+        outs = [os.path.join(tmp, f"scores{i}.jsonl") for i in range(len(specs))]
 
-        def run_linkscreen():
-            out = os.path.join(tmp, "scores.jsonl")
+        def run_sklearn():
+            with open(os.devnull, "w") as devnull:
+                return sklearn_score(model_path, a.score, devnull)
+
+        def run_linkscreen(spec, out):
+            engine, *flags = spec
             with open(out, "w") as f:
                 subprocess.run(
-                    [a.linkscreen, "score", a.score, "--engine", a.engine],
+                    [a.linkscreen, "score", a.score, "--engine", engine, *flags],
                     stdout=f, stderr=subprocess.DEVNULL, check=False,
                 )
-            return out
 
-        ls_s, out = median_time(run_linkscreen, a.repeat)
-        ls_scores = {}
-        with open(out, encoding="utf-8") as f:
-            for line in f:
-                r = json.loads(line)
-                ls_scores[r["id"]] = r["score"]
+        # Every pipeline once per round, in turn, so that a drift in the machine's speed
+        # reaches all of them alike; each figure is the median of its rounds.
+        times = [[] for _ in range(len(specs) + 1)]
+        sk_scores = None
+        for _ in range(a.repeat):
+            t = time.perf_counter()
+            sk_scores = run_sklearn()
+            times[0].append(time.perf_counter() - t)
+            for i, (spec, out) in enumerate(zip(specs, outs)):
+                t = time.perf_counter()
+                run_linkscreen(spec, out)
+                times[i + 1].append(time.perf_counter() - t)
+        medians = [statistics.median(t) for t in times]
+        ls_scores = []
+        for out in outs:
+            with open(out, encoding="utf-8") as f:
+                ls_scores.append({r["id"]: r["score"] for r in map(json.loads, f)})
 
-    ids = [i for i in labelled if i in ls_scores and i in sk_scores]
-    y = [labelled[i] for i in ids]
-    sk_auc = auc([sk_scores[i] for i in ids], y)
-    ls_auc = auc([ls_scores[i] for i in ids], y)
-    ratio = sk_s / ls_s
+    sk_s = medians[0]
+    ids = [i for i in labelled if i in sk_scores]
+    sk_auc = auc([sk_scores[i] for i in ids], [labelled[i] for i in ids])
+    results = []
+    for spec, scores, s in zip(specs, ls_scores, medians[1:]):
+        common = [i for i in ids if i in scores]
+        results.append((" ".join(spec), s, auc([scores[i] for i in common], [labelled[i] for i in common])))
     if a.markdown:
-        print(f"| pipeline | profiles/s | seconds ({n} profiles) | ROC-AUC on the scored file |")
-        print("|---|---:|---:|---:|")
-        print(f"| linkscreen score --engine {a.engine} | {n / ls_s:,.0f} | {ls_s:.2f} | {ls_auc:.3f} |")
-        print(f"| scikit-learn {sklearn.__version__} TF-IDF (1-2 grams) + logistic regression | {n / sk_s:,.0f} | {sk_s:.2f} | {sk_auc:.3f} |")
+        print(f"| pipeline | profiles/s | seconds ({n} profiles) | against scikit-learn | ROC-AUC on the scored file |")
+        print("|---|---:|---:|---:|---:|")
+        for name, s, roc in results:
+            print(f"| linkscreen score --engine {name} | {n / s:,.0f} | {s:.2f} | **{sk_s / s:.1f}x** | {roc:.3f} |")
+        print(f"| scikit-learn {sklearn.__version__} TF-IDF (1-2 grams) + logistic regression "
+              f"| {n / sk_s:,.0f} | {sk_s:.2f} | 1.0x | {sk_auc:.3f} |")
         print()
-        verdict = f"**{ratio:.1f}x faster**" if ratio >= 1 else f"**{1 / ratio:.1f}x slower**"
-        print(f"linkscreen is {verdict} than scikit-learn end to end "
-              f"(sklearn trained on {n_train} profiles in {fit_s:.1f} s; median of {a.repeat} runs).")
+        print(f"Each figure is the median of {a.repeat} rounds, every pipeline once per round in turn "
+              f"(sklearn trained on {n_train} profiles in {fit_s:.1f} s).")
     else:
         print(f"profiles: {n} (train {n_train}, sklearn fit {fit_s:.1f} s)")
-        print(f"linkscreen --engine {a.engine}: {ls_s:.3f} s, {n / ls_s:,.0f} profiles/s, ROC-AUC {ls_auc:.3f}")
         print(f"sklearn tfidf+lr: {sk_s:.3f} s, {n / sk_s:,.0f} profiles/s, ROC-AUC {sk_auc:.3f}")
-        print(f"ratio (sklearn time / linkscreen time): {ratio:.2f}")
+        for name, s, roc in results:
+            print(f"linkscreen --engine {name}: {s:.3f} s, {n / s:,.0f} profiles/s, ROC-AUC {roc:.3f}, "
+                  f"ratio (sklearn time / linkscreen time) {sk_s / s:.2f}")
 
 
 if __name__ == "__main__":
