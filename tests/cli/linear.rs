@@ -46,11 +46,7 @@ fn the_linear_engine_scores_with_exact_reasons() {
         "linear",
     ]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    let lines: Vec<serde_json::Value> = run
-        .stdout
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let lines = run.records();
     assert_eq!(lines.len(), 20);
     assert!(lines.iter().all(|v| v["engine"] == "linear"));
     // Section reasons name the words that weighed most, with their terms.
@@ -75,11 +71,7 @@ fn a_profile_too_thin_to_judge_is_insufficient_under_every_engine() {
     for engine in ["model", "rules", "hybrid", "linear", "ensemble"] {
         let run = linkscreen(&["score", path_str(&path), "--engine", engine]);
         assert_eq!(run.code, 0, "{}", run.stderr);
-        let v: Vec<serde_json::Value> = run
-            .stdout
-            .lines()
-            .map(|l| serde_json::from_str(l).unwrap())
-            .collect();
+        let v = run.records();
         assert_eq!(v[0]["verdict"], "insufficient", "{engine}");
         // An invitation with a note is judged on the note.
         assert_ne!(v[1]["verdict"], "insufficient", "{engine}");
@@ -111,11 +103,7 @@ fn a_profile_in_a_script_the_engines_never_learned_is_insufficient_and_said_so()
     for engine in ["model", "rules", "hybrid", "linear", "ensemble"] {
         let run = linkscreen(&["score", path_str(&path), "--engine", engine]);
         assert_eq!(run.code, 0, "{}", run.stderr);
-        let v: Vec<serde_json::Value> = run
-            .stdout
-            .lines()
-            .map(|l| serde_json::from_str(l).unwrap())
-            .collect();
+        let v = run.records();
         assert_eq!(v[0]["verdict"], "insufficient", "{engine}");
         assert_eq!(v[1]["verdict"], "insufficient", "{engine}");
         assert_ne!(v[2]["verdict"], "insufficient", "{engine}");

@@ -36,6 +36,16 @@ pub struct Run {
     pub stderr: String,
 }
 
+impl Run {
+    /// The JSON Lines records the run wrote on standard output, parsed.
+    pub fn records(&self) -> Vec<serde_json::Value> {
+        self.stdout
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
+    }
+}
+
 impl From<Output> for Run {
     fn from(o: Output) -> Run {
         Run {

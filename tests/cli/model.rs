@@ -4,18 +4,11 @@ use crate::{linkscreen, path_str};
 
 const EXAMPLES: &str = "datasets/examples/profiles.jsonl";
 
-fn records(stdout: &str) -> Vec<serde_json::Value> {
-    stdout
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
-}
-
 #[test]
 fn score_uses_the_embedded_ensemble_by_default() {
     let run = linkscreen(&["score", EXAMPLES]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    let recs = records(&run.stdout);
+    let recs = run.records();
     assert_eq!(recs.len(), 20);
     for r in &recs {
         assert_eq!(r["engine"], "ensemble");
@@ -78,7 +71,7 @@ fn smoke_training_is_reproducible_and_loadable() {
         args.extend(engine.iter().flat_map(|e| ["--engine", *e]));
         let run = linkscreen(&args);
         assert_eq!(run.code, 0, "{engine:?}: {}", run.stderr);
-        let recs = records(&run.stdout);
+        let recs = run.records();
         assert_eq!(recs.len(), 20);
         let name = engine.unwrap_or("ensemble");
         assert!(recs.iter().all(|r| r["engine"] == name), "{engine:?}");
@@ -197,7 +190,7 @@ fn features_the_model_ignores_move_no_model_score_and_unknown_ones_are_refused()
             path_str(&out),
         ]);
         assert_eq!(run.code, 0, "{}", run.stderr);
-        records(&run.stdout)
+        run.records()
             .iter()
             .map(|r| r["score"].as_f64().unwrap())
             .collect::<Vec<_>>()

@@ -8,11 +8,7 @@ const EXAMPLES: &str = "datasets/examples/profiles.jsonl";
 fn examples_score_cleanly_with_rules() {
     let run = linkscreen(&["score", EXAMPLES, "--engine", "rules"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    let records: Vec<serde_json::Value> = run
-        .stdout
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let records = run.records();
     assert_eq!(records.len(), 20);
     for r in &records {
         let score = r["score"].as_f64().unwrap();
