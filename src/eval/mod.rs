@@ -129,6 +129,9 @@ pub struct InputCounts {
     /// (the ranking figures still use their scores).
     pub insufficient_fakes: usize,
     pub insufficient_genuine: usize,
+    /// Of those, the profiles written in a script the engines never learned
+    /// ([`crate::score::JudgedWords::unread_script`]).
+    pub insufficient_unread_script: usize,
 }
 
 /// A profile an engine got badly wrong: a fake scored low or a genuine profile scored high.
@@ -315,6 +318,9 @@ pub fn evaluate(
     input.genuine = set.len() - input.fakes;
     for (p, &fake) in set.profiles.iter().zip(&set.labels) {
         if crate::score::too_thin(p) {
+            if crate::score::JudgedWords::of(p).unread_script() {
+                input.insufficient_unread_script += 1;
+            }
             if fake {
                 input.insufficient_fakes += 1;
             } else {

@@ -191,8 +191,13 @@ pub fn render(r: &EvalReport) -> String {
     );
     let _ = writeln!(
         out,
-        "too thin to judge (verdict insufficient under every engine): {} fake, {} genuine",
-        i.insufficient_fakes, i.insufficient_genuine
+        "too thin to judge (verdict insufficient under every engine): {} fake, {} genuine{}",
+        i.insufficient_fakes,
+        i.insufficient_genuine,
+        match i.insufficient_unread_script {
+            0 => String::new(),
+            n => format!("; {n} of them written in a script the engines never learned"),
+        }
     );
     let _ = writeln!(
         out,

@@ -340,3 +340,33 @@ fn rejected_lines_are_counted_and_set_exit_code_one() {
     assert_eq!(j["input"]["rejected"], 1);
     assert_eq!(j["input"]["evaluated"], 8);
 }
+
+#[test]
+fn profiles_in_a_script_the_engines_never_learned_are_counted_apart() {
+    let mut text = std::fs::read(fixture("eval/labelled.jsonl")).unwrap();
+    text.extend_from_slice(
+        "{\"id\":\"ru\",\"label\":\"fake\",\"messages\":[{\"direction\":\"inbound\",\"text\":\"Здравствуйте! Ваш опыт в атомной энергетике очень интересен нашему клиенту, напишите мне.\"}]}\n"
+            .as_bytes(),
+    );
+    let (_d, path) = super::temp_file("x.jsonl", &text);
+    let args = [
+        "eval",
+        path_str(&path),
+        "--rules",
+        RULES,
+        "--engines",
+        "rules",
+    ];
+    let j: Value =
+        serde_json::from_str(&linkscreen(&[&args[..], &["--format", "json"]].concat()).stdout)
+            .unwrap();
+    assert_eq!(j["input"]["insufficient_unread_script"], 1);
+    let table = linkscreen(&args);
+    assert!(
+        table
+            .stdout
+            .contains("; 1 of them written in a script the engines never learned"),
+        "{}",
+        table.stdout
+    );
+}
