@@ -37,7 +37,7 @@ fn tokenize(c: &mut Criterion) {
     let m = model();
     let texts: Vec<String> = common::profiles(1000)
         .iter()
-        .flat_map(|p| linkscreen::model::TextEncoder::section_texts(p).0)
+        .flat_map(|p| linkscreen::model::TextEncoder::section_texts(p, false).0)
         .collect();
     let mut g = c.benchmark_group("tokenize");
     g.throughput(Throughput::Elements(1000));

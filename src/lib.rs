@@ -17,6 +17,7 @@ pub mod linkedin;
 pub mod meta;
 pub mod metrics;
 pub mod model;
+pub mod names;
 pub mod normalize;
 pub mod platt;
 pub mod profile;

@@ -28,6 +28,10 @@ pub struct HashingConfig {
     /// `false` pairs words within one text only.
     #[serde(default = "yes", skip_serializing_if = "is_yes")]
     pub pairs_across_texts: bool,
+    /// Take name-like spans out of messages before hashing them, in training and scoring
+    /// alike (`crate::names`). Off when not given, and then not written.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub strip_name_spans: bool,
 }
 
 fn yes() -> bool {
@@ -276,6 +280,7 @@ mod tests {
             char_ngrams,
             max_words: 100,
             pairs_across_texts: true,
+            strip_name_spans: false,
         }
     }
 

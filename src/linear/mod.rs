@@ -204,7 +204,7 @@ fn term_counts(h: &HashingConfig, section: usize, text: &str) -> Vec<(u32, f32)>
 
 /// The inputs of a profile for the linear engine, with its normalised section texts.
 pub fn raw_doc(h: &HashingConfig, rules: Option<&RuleSet>, p: &Profile) -> (RawDoc, Vec<String>) {
-    let r = Reading::new(p, rules);
+    let r = Reading::new(p, rules, h.strip_name_spans);
     (raw_doc_of(h, rules, &r), r.texts)
 }
 
@@ -415,7 +415,8 @@ impl LinearModel {
         memos: &[Memo],
         evidence: bool,
     ) -> Result<Vec<Assessment>, ScoreError> {
-        Reading::map_shared(profiles, memos, self.rules.as_ref(), |p, r| {
+        let strip = self.spec.hashing.strip_name_spans;
+        Reading::map_shared(profiles, memos, self.rules.as_ref(), strip, |p, r| {
             let doc = raw_doc_of(&self.spec.hashing, self.rules.as_ref(), r);
             let t = self.terms(&doc);
             Assessment {

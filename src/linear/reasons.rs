@@ -332,7 +332,7 @@ mod tests {
             ..Profile::default()
         };
         // Section 2 holds the job titles and companies, joined as "visiting scholar | universite de geneve".
-        let r = Reading::new(&p, None);
+        let r = Reading::new(&p, None, false);
         let w = Written::new(&p, 2, &r.normalized);
         assert_eq!(w.phrase(("visiting", Some("scholar"))), "Visiting SCHOLAR");
         assert_eq!(w.phrase(("universite", None)), "Université");

@@ -9,6 +9,7 @@ fn params() -> LinearParams {
             char_ngrams: [0, 0],
             max_words: 200,
             pairs_across_texts: true,
+            strip_name_spans: false,
         },
         rule_features: false,
         epochs: 30,
@@ -82,12 +83,17 @@ fn a_reading_left_in_the_memo_by_another_engine_gives_the_same_assessments() {
     let theirs = RuleSet::default_rules();
     let left: Vec<Arc<Reading>> = (profiles.iter().zip(&memos))
         .map(|(x, memo)| {
-            Reading::shared(x, None, memo);
-            Reading::shared(x, Some(&theirs), memo)
+            Reading::shared(x, None, false, memo);
+            Reading::shared(x, Some(&theirs), false, memo)
         })
         .collect();
     assert_eq!(m.score_shared(&profiles, &memos).unwrap(), alone);
-    let again = Reading::shared(&profiles[0], Some(&RuleSet::default_rules()), &memos[0]);
+    let again = Reading::shared(
+        &profiles[0],
+        Some(&RuleSet::default_rules()),
+        false,
+        &memos[0],
+    );
     assert!(Arc::ptr_eq(&again, &left[0]), "the reading was made twice");
     assert!(m.score_shared(&profiles, &memos[1..]).is_err());
 }

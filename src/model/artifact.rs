@@ -100,6 +100,7 @@ impl Classifier {
             config.buckets as u32,
             config.max_tokens,
             config.rule_features.then(RuleSet::default_rules),
+            config.strip_name_spans,
         );
         Classifier::new(config, encoder, weights, stats, calibration)
     }

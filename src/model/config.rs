@@ -32,6 +32,10 @@ pub struct ModelConfig {
     /// when not written.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub wide: bool,
+    /// Whether name-like spans are taken out of messages before reading them
+    /// ([`crate::names`]); false when not written.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub strip_name_spans: bool,
 }
 
 /// `features.json`: names and standardisation statistics of the numeric features.

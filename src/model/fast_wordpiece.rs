@@ -222,7 +222,7 @@ mod tests {
         }
         let mut checked = 0;
         for p in &profiles {
-            for text in TextEncoder::section_texts(p).0 {
+            for text in TextEncoder::section_texts(p, false).0 {
                 if text.is_ascii() {
                     assert_eq!(fast.ids(&text, usize::MAX), slow(&t, &text), "{text:?}");
                     checked += 1;

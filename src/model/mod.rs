@@ -268,20 +268,28 @@ impl Classifier {
         memos: &[Memo],
         evidence_for: usize,
     ) -> Result<Vec<Assessment>, ScoreError> {
-        Reading::map_shared(profiles, memos, self.encoder.rules.as_ref(), |p, r| {
-            let mut d = self.details_top(p, r, evidence_for);
-            d.contributions.truncate(TOP_REASONS);
-            d.contributions.retain(|r| r.weight.abs() >= 0.01);
-            Assessment {
-                score: d.score,
-                reasons: d.contributions,
-            }
-        })
+        let e = &self.encoder;
+        Reading::map_shared(
+            profiles,
+            memos,
+            e.rules.as_ref(),
+            e.strip_name_spans,
+            |p, r| {
+                let mut d = self.details_top(p, r, evidence_for);
+                d.contributions.truncate(TOP_REASONS);
+                d.contributions.retain(|r| r.weight.abs() >= 0.01);
+                Assessment {
+                    score: d.score,
+                    reasons: d.contributions,
+                }
+            },
+        )
     }
 
     /// Scores one profile with all its contributions, each with its evidence.
     pub fn details(&self, p: &Profile) -> Details {
-        let r = Reading::new(p, self.encoder.rules.as_ref());
+        let e = &self.encoder;
+        let r = Reading::new(p, e.rules.as_ref(), e.strip_name_spans);
         self.details_top(p, &r, usize::MAX)
     }
 
@@ -377,7 +385,12 @@ impl Scorer for Classifier {
     fn deferred_evidence(&self, p: &Profile, memo: &Memo, code: &str) -> Option<String> {
         self.evidence(
             p,
-            &Reading::shared(p, self.encoder.rules.as_ref(), memo),
+            &Reading::shared(
+                p,
+                self.encoder.rules.as_ref(),
+                self.encoder.strip_name_spans,
+                memo,
+            ),
             code,
         )
     }

@@ -176,3 +176,34 @@ fn a_model_with_a_wide_part_reads_it_from_its_files_and_refuses_a_short_one() {
         },
     );
 }
+
+#[test]
+fn name_spans_leave_what_the_engines_read_and_only_when_asked() {
+    let signed = |first: &str, last: &str| {
+        Profile {
+        id: "n".into(),
+        name: Some(format!("{first} {last}")),
+        messages: Some(vec![crate::profile::Message {
+            direction: crate::profile::Direction::Inbound,
+            text: format!(
+                "Hello, I'm {first} and I recruit for a client in Geneva.\nBest regards, {first} {last}"
+            ),
+        }]),
+        ..Profile::default()
+    }
+    };
+    let (wei, ana) = (signed("Wei", "Zhang"), signed("Ana", "Petrova"));
+    let read = |p: &Profile, strip: bool| Reading::new(p, None, strip).texts;
+    // Taken out, a consistent rename leaves the same texts; kept, the name is read.
+    assert_eq!(read(&wei, true), read(&ana, true));
+    assert_ne!(read(&wei, false), read(&ana, false));
+    assert!(read(&wei, false).iter().any(|t| t.contains("zhang")));
+    // The normalised texts the rules and the evidence read keep the name either way.
+    let kept = Reading::new(&wei, None, true).normalized;
+    assert!(kept.iter().any(|(_, n)| n.text.contains("zhang")));
+    // An ensemble's memo keeps the two readings apart.
+    let memo = crate::score::Memo::default();
+    let a = Reading::shared(&wei, None, true, &memo);
+    let b = Reading::shared(&wei, None, false, &memo);
+    assert_ne!(a.texts, b.texts);
+}

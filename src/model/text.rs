@@ -78,6 +78,9 @@ pub struct TextEncoder {
     pub buckets: u32,
     pub max_tokens: usize,
     pub rules: Option<RuleSet>,
+    /// Whether name-like spans are taken out of messages before reading them
+    /// ([`crate::names`]).
+    pub strip_name_spans: bool,
     /// The same tokenizer's ASCII fast path, when it has one.
     fast: Option<FastWordPiece>,
 }
@@ -89,6 +92,7 @@ impl TextEncoder {
         buckets: u32,
         max_tokens: usize,
         rules: Option<RuleSet>,
+        strip_name_spans: bool,
     ) -> TextEncoder {
         TextEncoder {
             fast: FastWordPiece::from_tokenizer(&tokenizer),
@@ -97,11 +101,18 @@ impl TextEncoder {
             buckets,
             max_tokens,
             rules,
+            strip_name_spans,
         }
     }
 
     /// The normalised section texts of a profile and every normalised text the model may read.
-    pub fn section_texts(p: &Profile) -> (Vec<String>, Vec<(TextField, Normalized)>) {
+    /// With `strip_name_spans`, the section texts of messages lose their name-like spans
+    /// ([`crate::names`]); the normalised texts, which the rules and the evidence read, keep
+    /// them.
+    pub fn section_texts(
+        p: &Profile,
+        strip_name_spans: bool,
+    ) -> (Vec<String>, Vec<(TextField, Normalized)>) {
         let mut sections = vec![String::new(); SECTIONS.len()];
         let mut normalized = Vec::new();
         for (field, text) in p.texts() {
@@ -110,11 +121,22 @@ impl TextEncoder {
             }
             let n = normalize(text);
             if let Some(s) = section_of(field) {
-                if !n.text.is_empty() {
+                let stripped;
+                let read = if strip_name_spans
+                    && matches!(
+                        field,
+                        TextField::MessagesInbound | TextField::MessagesOutbound
+                    ) {
+                    stripped = normalize(&crate::names::strip_name_spans(text)).text;
+                    &stripped
+                } else {
+                    &n.text
+                };
+                if !read.is_empty() {
                     if !sections[s].is_empty() {
                         sections[s].push_str(" | ");
                     }
-                    sections[s].push_str(&n.text);
+                    sections[s].push_str(read);
                 }
             }
             normalized.push((field, n));
@@ -162,7 +184,7 @@ impl TextEncoder {
     }
 
     pub fn encode(&self, p: &Profile) -> Encoded {
-        self.encode_reading(&Reading::new(p, self.rules.as_ref()))
+        self.encode_reading(&Reading::new(p, self.rules.as_ref(), self.strip_name_spans))
     }
 
     /// The inputs of a profile from its [`Reading`] with this encoder's rules.
@@ -204,8 +226,10 @@ pub struct Reading {
 }
 
 impl Reading {
-    pub fn new(p: &Profile, rules: Option<&RuleSet>) -> Reading {
-        let (texts, normalized) = TextEncoder::section_texts(p);
+    /// The reading of `p` with `rules`, with name-like spans taken out of the messages' section
+    /// texts or not (see [`TextEncoder::section_texts`]).
+    pub fn new(p: &Profile, rules: Option<&RuleSet>, strip_name_spans: bool) -> Reading {
+        let (texts, normalized) = TextEncoder::section_texts(p, strip_name_spans);
         let hits = rules.map_or_else(Vec::new, |r| r.hits_normalized(p, &normalized));
         let summary = rules.map(|r| {
             features::summarise_rules(hits_the_model_reads(r, &hits).map(|h| r.spec(h.rule).weight))
@@ -219,11 +243,16 @@ impl Reading {
         }
     }
 
-    /// The reading of `p` with `rules`, taken from `memo` when another engine with the same
-    /// rules has made it, else made and left there.
-    pub fn shared(p: &Profile, rules: Option<&RuleSet>, memo: &Memo) -> Arc<Reading> {
-        let key = rules.map_or(0, RuleSet::fingerprint);
-        memo.get_or_insert_with(key, || Reading::new(p, rules))
+    /// The reading of `p` with `rules` (and name-like spans taken out or not), taken from
+    /// `memo` when another engine reading alike has made it, else made and left there.
+    pub fn shared(
+        p: &Profile,
+        rules: Option<&RuleSet>,
+        strip_name_spans: bool,
+        memo: &Memo,
+    ) -> Arc<Reading> {
+        let key = rules.map_or(0, RuleSet::fingerprint) ^ u64::from(strip_name_spans);
+        memo.get_or_insert_with(key, || Reading::new(p, rules, strip_name_spans))
     }
 
     /// `f` of each profile and its reading with `rules`, shared through `memos` (one per
@@ -233,6 +262,7 @@ impl Reading {
         profiles: &[Profile],
         memos: &[Memo],
         rules: Option<&RuleSet>,
+        strip_name_spans: bool,
         f: impl Fn(&Profile, &Reading) -> T + Sync,
     ) -> Result<Vec<T>, ScoreError> {
         // Profiles are independent, so mapping them in parallel gives the same values whatever
@@ -244,7 +274,7 @@ impl Reading {
             .map(|i| {
                 f(
                     &profiles[i],
-                    &Reading::shared(&profiles[i], rules, &memos[i]),
+                    &Reading::shared(&profiles[i], rules, strip_name_spans, &memos[i]),
                 )
             })
             .collect())

@@ -185,6 +185,10 @@ pub struct ArchConfig {
     /// Off when not given, and then not written.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub wide: bool,
+    /// Take name-like spans out of messages before reading them, in training and scoring
+    /// alike (`crate::names`). Off when not given, and then not written.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub strip_name_spans: bool,
     /// Raw features (names of `crate::features::names`) the neural model never reads: their
     /// inputs are zero in training and their first-layer weights stay zero, so the scored
     /// network gives them no weight whatever their value. Empty when not given, and then not

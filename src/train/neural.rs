@@ -86,6 +86,7 @@ pub fn fit_model(
         sections: SECTIONS.iter().map(|s| s.to_string()).collect(),
         pooling: m.pooling,
         wide: m.wide,
+        strip_name_spans: m.strip_name_spans,
     };
     let classifier = Classifier::new(model_cfg, encoder, weights, stats, calibration)?;
     Ok(FittedModel {
@@ -105,7 +106,7 @@ fn fit_encoder(
     let texts: Vec<String> = samples
         .iter()
         .filter(|s| is_train(s))
-        .flat_map(|s| TextEncoder::section_texts(&s.profile).0)
+        .flat_map(|s| TextEncoder::section_texts(&s.profile, cfg.model.strip_name_spans).0)
         .filter(|t| !t.is_empty())
         .collect();
     let tokenizer = train_tokenizer(texts.iter().map(String::as_str), cfg.model.vocab_size)?;
@@ -118,6 +119,7 @@ fn fit_encoder(
         m.buckets as u32,
         m.max_tokens,
         m.rule_features.then(RuleSet::default_rules),
+        m.strip_name_spans,
     ))
 }
 
