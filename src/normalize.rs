@@ -78,6 +78,16 @@ pub struct Normalized {
 }
 
 /// Normalises one text (see the module documentation).
+/// What a pattern that needs capitals (such as [`crate::names`]'s) should see of `c`: nothing
+/// for a character normalisation removes as hidden or a combining mark, the letter a look-alike
+/// passes for (UTS #39 prototype, so its capital stays a capital), else `c` itself.
+pub fn pattern_view(c: char) -> Option<char> {
+    if is_invisible(c) || is_bidi_control(c) || is_combining_mark(c) {
+        return None;
+    }
+    Some(confusable(c).map_or(c, |(to, _)| to))
+}
+
 pub fn normalize(input: &str) -> Normalized {
     let (mut n, mut touched) = normalize_once(input);
     // Folding a letter or removing a mark can make another step applicable (a decomposed

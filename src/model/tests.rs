@@ -207,3 +207,30 @@ fn name_spans_leave_what_the_engines_read_and_only_when_asked() {
     let b = Reading::shared(&wei, None, false, &memo);
     assert_ne!(a.texts, b.texts);
 }
+
+#[test]
+fn hidden_characters_and_look_alikes_cannot_keep_a_name_from_being_found() {
+    let note = |text: &str| Profile {
+        id: "n".into(),
+        messages: Some(vec![crate::profile::Message {
+            direction: crate::profile::Direction::Inbound,
+            text: text.into(),
+        }]),
+        ..Profile::default()
+    };
+    let clean = note(
+        "Hello, my name is Sarah Smith and I write to wei.zhang@gmail.com.\nBest, Sarah Smith",
+    );
+    // A zero-width space inside the name, Cyrillic `а` and `е` in the keyword and the name,
+    // a combining mark, a bidi control in the address.
+    let disguised = note(
+        "Hello, my n\u{430}me is S\u{200B}arah Smith\u{1DC4} and I write to wei.zh\u{202E}ang@gmail.com.\nB\u{435}st, Sarah Sm\u{2060}ith",
+    );
+    let read = |p: &Profile| Reading::new(p, None, true).texts;
+    assert_eq!(read(&clean), read(&disguised));
+    assert!(
+        !read(&clean).concat().contains("sarah"),
+        "{:?}",
+        read(&clean)
+    );
+}

@@ -127,7 +127,8 @@ impl TextEncoder {
                         field,
                         TextField::MessagesInbound | TextField::MessagesOutbound
                     ) {
-                    stripped = normalize(&crate::names::strip_name_spans(text)).text;
+                    let kept = crate::names::strip_name_spans(text, crate::normalize::pattern_view);
+                    stripped = normalize(&kept).text;
                     &stripped
                 } else {
                     &n.text
