@@ -75,7 +75,7 @@ struct Scored {
     verdict: Verdict,
     /// Too thin to judge only because it is written in a script the engines never learned
     /// ([`JudgedWords::unread_script`]): worked out here, while the whole profile is at hand.
-    unread: bool,
+    unread_script: bool,
     rendered: Rendered,
 }
 
@@ -122,7 +122,9 @@ fn work(
                 })?;
                 let record = ScoreRecord::new(p, a, engine.kind(), thresholds);
                 let verdict = record.verdict;
-                let unread = verdict == Verdict::Insufficient && JudgedWords::of(p).unread_script();
+                // Only a profile too thin to judge can be (the verdict says so cheaply).
+                let unread_script =
+                    verdict == Verdict::Insufficient && JudgedWords::of(p).unread_script();
                 let rendered = match renderer {
                     Some(r) => {
                         let start = bytes.len();
@@ -138,7 +140,7 @@ fn work(
                 };
                 Ok(Scored {
                     verdict,
-                    unread,
+                    unread_script,
                     rendered,
                 })
             });
@@ -306,7 +308,7 @@ pub fn run(args: ScoreArgs) -> anyhow::Result<Status> {
                                     }
                                     Ok(Scored {
                                         verdict,
-                                        unread: thin_script,
+                                        unread_script,
                                         rendered,
                                     }) if failed.is_none() => {
                                         match rendered {
@@ -318,7 +320,7 @@ pub fn run(args: ScoreArgs) -> anyhow::Result<Status> {
                                         }
                                         let v = Verdict::ALL.iter().position(|x| *x == verdict);
                                         verdicts[v.unwrap_or(0)] += 1;
-                                        unread += u64::from(thin_script);
+                                        unread += u64::from(unread_script);
                                     }
                                     Ok(_) => {}
                                 }

@@ -121,18 +121,18 @@ impl TextEncoder {
             }
             let n = normalize(text);
             if let Some(s) = section_of(field) {
-                let stripped;
-                let read = if strip_name_spans
-                    && matches!(
-                        field,
-                        TextField::MessagesInbound | TextField::MessagesOutbound
-                    ) {
-                    let kept = crate::names::strip_name_spans(text, crate::normalize::pattern_view);
-                    stripped = normalize(&kept).text;
-                    &stripped
-                } else {
-                    &n.text
-                };
+                let is_message = matches!(
+                    field,
+                    TextField::MessagesInbound | TextField::MessagesOutbound
+                );
+                // A message with no name-like span is read as normalised once, above.
+                let stripped = (strip_name_spans && is_message)
+                    .then(|| crate::names::strip_name_spans(text, crate::normalize::pattern_view))
+                    .and_then(|kept| match kept {
+                        std::borrow::Cow::Owned(kept) => Some(normalize(&kept).text),
+                        std::borrow::Cow::Borrowed(_) => None,
+                    });
+                let read = stripped.as_deref().unwrap_or(&n.text);
                 if !read.is_empty() {
                     if !sections[s].is_empty() {
                         sections[s].push_str(" | ");
